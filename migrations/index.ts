@@ -1,0 +1,9 @@
+/**
+ * @module The ordered list of migrations, imported statically so the same code runs from TypeScript and from dist/.
+ */
+import type { Migration } from "kysely";
+import * as initialSchema from "./2026_11_23_0001_initial_schema.js";
+
+export const MIGRATIONS: Readonly<Record<string, Migration>> = {
+  "2026_11_23_0001_initial_schema": initialSchema,
+};

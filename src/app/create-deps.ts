@@ -1,0 +1,55 @@
+/**
+ * @module Builds every long-lived dependency once at start (database, services, background workers) and passes
+ * them explicitly to the app factories.
+ */
+import type { Config } from "../config/config.js";
+import { openDatabase, type Database } from "../db/database.js";
+import { migrateToLatest } from "../db/migrate.js";
+import { createReadinessCheck } from "../db/readiness.js";
+import type { ReadinessCheck } from "../http/create-app.js";
+import type { Logger } from "../logging/logger.js";
+import { ensureDefaultTenant } from "../tenants/default-tenant.js";
+import { Lifecycle } from "./lifecycle.js";
+
+export interface Deps {
+  readonly config: Config;
+  readonly logger: Logger;
+  readonly database: Database;
+  readonly readiness: ReadinessCheck;
+  readonly lifecycle: Lifecycle;
+  readonly startedAt: Date;
+}
+
+export async function createDeps(config: Config, logger: Logger): Promise<Deps> {
+  const lifecycle = new Lifecycle(logger);
+  const database = await openDatabase({
+    url: config.database.url,
+    poolMax: config.database.poolMax,
+    dataDir: config.dataDir,
+    logger,
+  });
+  lifecycle.onClose("database", () => database.close());
+  try {
+    const { applied } = await migrateToLatest(database.db);
+    if (applied.length > 0) logger.info({ applied }, "database: migrations applied");
+    const tenant = await ensureDefaultTenant(database.db, config.defaultTenant);
+    if (tenant.created) logger.info("tenants: created the default tenant");
+    if (tenant.updated.length > 0)
+      logger.info(
+        { fields: tenant.updated },
+        "tenants: default tenant upstreams updated from the environment",
+      );
+  } catch (err) {
+    await lifecycle.close();
+    throw err;
+  }
+
+  return {
+    config,
+    logger,
+    database,
+    readiness: createReadinessCheck(database),
+    lifecycle,
+    startedAt: new Date(),
+  };
+}

@@ -1,0 +1,244 @@
+/**
+ * @module Configuration: the one place that reads the environment, validates it and hands out a frozen, typed object.
+ */
+import { z } from "zod";
+
+/** Every environment variable the service reads, with its default; the README and .env.example must list these. */
+export const ENV_VARS = [
+  "DATABASE_URL",
+  "DATABASE_POOL_MAX",
+  "HERMES_DATA_DIR",
+  "HERMES_BIND_HOST",
+  "HERMES_ADMIN_PORT",
+  "HERMES_PRE_AI_API_PORT",
+  "HERMES_POST_AI_API_PORT",
+  "HERMES_ADMIN_USERNAME",
+  "HERMES_ADMIN_PASSWORD",
+  "HERMES_ADMIN_SESSION_TTL_HOURS",
+  "HERMES_TRUST_PROXY",
+  "HERMES_SECRET_KEY",
+  "HERMES_KEY_PEPPER",
+  "HERMES_PRE_UPSTREAM_URL",
+  "HERMES_POST_UPSTREAM_URL",
+  "HERMES_UPSTREAM_TIMEOUT_MS",
+  "HERMES_UPSTREAM_CONNECT_TIMEOUT_MS",
+  "HERMES_MAX_REQUEST_BYTES",
+  "HERMES_DEFAULT_MAX_TOKENS",
+  "HERMES_KEY_CACHE_TTL_MS",
+  "HERMES_RATE_LIMIT_STORE",
+  "REDIS_URL",
+  "HERMES_LOG_RETENTION_DAYS",
+  "HERMES_AUDIT_MAX_BYTES",
+  "HERMES_AUDIT_QUEUE_SIZE",
+  "HERMES_AUDIT_FLUSH_MS",
+  "HERMES_SHUTDOWN_GRACE_MS",
+  "HERMES_GIT_COMMIT",
+  "LOG_LEVEL",
+  "LOG_FORMAT",
+] as const;
+
+export type EnvVarName = (typeof ENV_VARS)[number];
+
+const port = z.coerce
+  .number({ error: "must be a port number" })
+  .int("must be a whole number")
+  .min(0, "must be between 0 and 65535")
+  .max(65535, "must be between 0 and 65535");
+const positiveInt = z.coerce
+  .number({ error: "must be a number" })
+  .int("must be a whole number")
+  .positive("must be > 0");
+const flag = z
+  .enum(["true", "false", "1", "0", "yes", "no"], { error: "must be true or false" })
+  .transform((v) => ["true", "1", "yes"].includes(v));
+const httpUrl = z
+  .string()
+  .refine((v) => /^https?:\/\/[^\s/]+/i.test(v) && URL.canParse(v), "must be an http(s) URL");
+
+const envSchema = z.object({
+  DATABASE_URL: z
+    .string()
+    .refine(
+      (v) => /^postgres(ql)?:\/\//.test(v) && URL.canParse(v),
+      "must be a postgres:// or postgresql:// URL",
+    )
+    .optional(),
+  DATABASE_POOL_MAX: positiveInt.max(200, "must be at most 200").default(10),
+  HERMES_DATA_DIR: z.string().min(1).default("./data"),
+  HERMES_BIND_HOST: z.string().min(1).default("127.0.0.1"),
+  HERMES_ADMIN_PORT: port.default(7843),
+  HERMES_PRE_AI_API_PORT: port.default(8645),
+  HERMES_POST_AI_API_PORT: port.default(8646),
+  HERMES_ADMIN_USERNAME: z
+    .string()
+    .min(1, "must not be empty")
+    .max(128, "must be at most 128 characters")
+    .default("admin"),
+  HERMES_ADMIN_PASSWORD: z
+    .string()
+    .superRefine((v, ctx) => {
+      if (v.length < 16)
+        ctx.addIssue({ code: "custom", message: `must be at least 16 characters (got ${v.length})` });
+      if (v.length > 1024) ctx.addIssue({ code: "custom", message: "must be at most 1024 characters" });
+    })
+    .optional(),
+  HERMES_ADMIN_SESSION_TTL_HOURS: z.coerce
+    .number({ error: "must be a number" })
+    .positive("must be > 0")
+    .max(24 * 30)
+    .default(8),
+  HERMES_TRUST_PROXY: flag.default(false),
+  HERMES_SECRET_KEY: z
+    .string()
+    .refine((v) => decodeSecretKey(v) !== null, "must be 32 bytes as 64 hex characters or base64")
+    .optional(),
+  HERMES_KEY_PEPPER: z.string().min(16, "must be at least 16 characters").optional(),
+  HERMES_PRE_UPSTREAM_URL: httpUrl.optional(),
+  HERMES_POST_UPSTREAM_URL: httpUrl.optional(),
+  HERMES_UPSTREAM_TIMEOUT_MS: positiveInt.default(300_000),
+  HERMES_UPSTREAM_CONNECT_TIMEOUT_MS: positiveInt.default(10_000),
+  HERMES_MAX_REQUEST_BYTES: positiveInt.default(10 * 1024 * 1024),
+  HERMES_DEFAULT_MAX_TOKENS: positiveInt.default(4096),
+  HERMES_KEY_CACHE_TTL_MS: positiveInt.default(30_000),
+  HERMES_RATE_LIMIT_STORE: z
+    .enum(["memory", "postgres", "redis"], { error: "must be memory, postgres or redis" })
+    .default("memory"),
+  REDIS_URL: z
+    .string()
+    .refine((v) => /^rediss?:\/\//.test(v) && URL.canParse(v), "must be a redis:// or rediss:// URL")
+    .optional(),
+  HERMES_LOG_RETENTION_DAYS: positiveInt.max(3650, "must be at most 3650").default(90),
+  HERMES_AUDIT_MAX_BYTES: z.coerce
+    .number({ error: "must be a number" })
+    .int()
+    .min(0, "must be >= 0")
+    .default(65536),
+  HERMES_AUDIT_QUEUE_SIZE: positiveInt.default(10_000),
+  HERMES_AUDIT_FLUSH_MS: positiveInt.max(250, "must be at most 250").default(100),
+  HERMES_SHUTDOWN_GRACE_MS: z.coerce
+    .number({ error: "must be a number" })
+    .int()
+    .min(0, "must be >= 0")
+    .default(10_000),
+  HERMES_GIT_COMMIT: z.string().optional(),
+  LOG_LEVEL: z
+    .enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"], {
+      error: "must be one of fatal, error, warn, info, debug, trace, silent",
+    })
+    .default("info"),
+  LOG_FORMAT: z.enum(["json", "pretty"], { error: "must be json or pretty" }).default("json"),
+});
+
+export type Gateway = "pre" | "post";
+
+export type Config = Readonly<{
+  database: Readonly<{ url: string | undefined; poolMax: number }>;
+  dataDir: string;
+  http: Readonly<{
+    bindHost: string;
+    adminPort: number;
+    prePort: number;
+    postPort: number;
+    trustProxy: boolean;
+  }>;
+  admin: Readonly<{
+    username: string;
+    password: string | undefined;
+    sessionTtlHours: number;
+  }>;
+  secrets: Readonly<{ secretKey: Buffer | undefined; keyPepper: string | undefined }>;
+  defaultTenant: Readonly<{ preUpstreamUrl: string | undefined; postUpstreamUrl: string | undefined }>;
+  gateway: Readonly<{
+    upstreamTimeoutMs: number;
+    upstreamConnectTimeoutMs: number;
+    maxRequestBytes: number;
+    defaultMaxTokens: number;
+    keyCacheTtlMs: number;
+    rateLimitStore: "memory" | "postgres" | "redis";
+    redisUrl: string | undefined;
+  }>;
+  audit: Readonly<{ maxBytes: number; retentionDays: number; queueSize: number; flushMs: number }>;
+  log: Readonly<{ level: string; format: "json" | "pretty" }>;
+  shutdownGraceMs: number;
+  gitCommit: string | undefined;
+}>;
+
+/** A configuration problem worth one clear line: which variable and what is wrong with it (never its value). */
+export class ConfigError extends Error {
+  override name = "ConfigError";
+}
+
+/** Reads and validates the environment. Pure: throws ConfigError, never exits. */
+export function loadConfig(env: Readonly<Record<string, string | undefined>> = process.env): Config {
+  // Empty strings mean "unset": compose files pass `VAR=` for optional variables.
+  const raw = Object.fromEntries(ENV_VARS.map((name) => [name, env[name] === "" ? undefined : env[name]]));
+  const parsed = envSchema.safeParse(raw);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    throw new ConfigError(`${String(issue.path[0] ?? "configuration")}: ${issue.message}`);
+  }
+  const e = parsed.data;
+  if (e.HERMES_RATE_LIMIT_STORE === "redis" && !e.REDIS_URL) {
+    throw new ConfigError("REDIS_URL: must be set when HERMES_RATE_LIMIT_STORE=redis");
+  }
+  const ports = [e.HERMES_ADMIN_PORT, e.HERMES_PRE_AI_API_PORT, e.HERMES_POST_AI_API_PORT].filter(
+    (p) => p !== 0,
+  );
+  if (new Set(ports).size !== ports.length) {
+    throw new ConfigError(
+      "HERMES_ADMIN_PORT / HERMES_PRE_AI_API_PORT / HERMES_POST_AI_API_PORT: must be three different ports",
+    );
+  }
+  return deepFreeze({
+    database: { url: e.DATABASE_URL, poolMax: e.DATABASE_POOL_MAX },
+    dataDir: e.HERMES_DATA_DIR,
+    http: {
+      bindHost: e.HERMES_BIND_HOST,
+      adminPort: e.HERMES_ADMIN_PORT,
+      prePort: e.HERMES_PRE_AI_API_PORT,
+      postPort: e.HERMES_POST_AI_API_PORT,
+      trustProxy: e.HERMES_TRUST_PROXY,
+    },
+    admin: {
+      username: e.HERMES_ADMIN_USERNAME,
+      password: e.HERMES_ADMIN_PASSWORD,
+      sessionTtlHours: e.HERMES_ADMIN_SESSION_TTL_HOURS,
+    },
+    secrets: {
+      secretKey: e.HERMES_SECRET_KEY ? (decodeSecretKey(e.HERMES_SECRET_KEY) ?? undefined) : undefined,
+      keyPepper: e.HERMES_KEY_PEPPER,
+    },
+    defaultTenant: { preUpstreamUrl: e.HERMES_PRE_UPSTREAM_URL, postUpstreamUrl: e.HERMES_POST_UPSTREAM_URL },
+    gateway: {
+      upstreamTimeoutMs: e.HERMES_UPSTREAM_TIMEOUT_MS,
+      upstreamConnectTimeoutMs: e.HERMES_UPSTREAM_CONNECT_TIMEOUT_MS,
+      maxRequestBytes: e.HERMES_MAX_REQUEST_BYTES,
+      defaultMaxTokens: e.HERMES_DEFAULT_MAX_TOKENS,
+      keyCacheTtlMs: e.HERMES_KEY_CACHE_TTL_MS,
+      rateLimitStore: e.HERMES_RATE_LIMIT_STORE,
+      redisUrl: e.REDIS_URL,
+    },
+    audit: {
+      maxBytes: e.HERMES_AUDIT_MAX_BYTES,
+      retentionDays: e.HERMES_LOG_RETENTION_DAYS,
+      queueSize: e.HERMES_AUDIT_QUEUE_SIZE,
+      flushMs: e.HERMES_AUDIT_FLUSH_MS,
+    },
+    log: { level: e.LOG_LEVEL, format: e.LOG_FORMAT },
+    shutdownGraceMs: e.HERMES_SHUTDOWN_GRACE_MS,
+    gitCommit: e.HERMES_GIT_COMMIT,
+  });
+}
+
+function decodeSecretKey(value: string): Buffer | null {
+  if (/^[0-9a-f]{64}$/i.test(value)) return Buffer.from(value, "hex");
+  const b64 = Buffer.from(value, "base64");
+  return b64.length === 32 ? b64 : null;
+}
+
+function deepFreeze<T extends object>(obj: T): Readonly<T> {
+  for (const v of Object.values(obj)) {
+    if (v && typeof v === "object" && !Buffer.isBuffer(v)) deepFreeze(v as object);
+  }
+  return Object.freeze(obj);
+}

@@ -1,0 +1,201 @@
+/**
+ * @module Opens the database: PostgreSQL through `pg` when DATABASE_URL is set, else embedded PGlite in the data dir.
+ * Both give the same Kysely<DB>, the same int8-as-number typing, and LISTEN/NOTIFY.
+ */
+import fs from "node:fs";
+import path from "node:path";
+import { PGlite } from "@electric-sql/pglite";
+import { Kysely, PostgresDialect, sql } from "kysely";
+import { PGliteDialect } from "kysely-pglite-dialect";
+import pg from "pg";
+import type { Logger } from "../logging/logger.js";
+import type { DB } from "./schema.js";
+
+export type DatabaseKind = "postgres" | "embedded";
+
+/** Called with a payload, or with null when notifications may have been missed (listener reconnected). */
+export type NotificationHandler = (payload: string | null) => void;
+
+export interface Database {
+  readonly db: Kysely<DB>;
+  readonly kind: DatabaseKind;
+  /** Where the data lives, safe to log: a URL without its password, or the embedded data directory. */
+  readonly location: string;
+  listen(channel: string, handler: NotificationHandler): Promise<() => Promise<void>>;
+  notify(channel: string, payload: string): Promise<void>;
+  close(): Promise<void>;
+}
+
+export type DatabaseOptions = {
+  url: string | undefined;
+  poolMax: number;
+  dataDir: string;
+  logger: Logger;
+};
+
+const INT8_OID = 20;
+// Counts and token totals stay far below 2^53; one JS type from both drivers beats bigint/string juggling.
+const parseInt8 = (value: string): number => Number(value);
+
+export async function openDatabase(options: DatabaseOptions): Promise<Database> {
+  return options.url ? openPostgres(options.url, options) : openEmbedded(options);
+}
+
+/** Strips credentials from a connection URL so it can be logged or shown. */
+export function redactDatabaseUrl(url: string): string {
+  try {
+    const u = new URL(url);
+    if (u.password) u.password = "***";
+    u.search = "";
+    return u.toString();
+  } catch {
+    return "postgres://<unparseable>";
+  }
+}
+
+async function openPostgres(url: string, options: DatabaseOptions): Promise<Database> {
+  const types = {
+    getTypeParser: ((oid: number, format?: "text" | "binary") =>
+      oid === INT8_OID ? parseInt8 : pg.types.getTypeParser(oid, format)) as typeof pg.types.getTypeParser,
+  };
+  const pool = new pg.Pool({
+    connectionString: url,
+    max: options.poolMax,
+    // Fail fast instead of hanging when the database is down; readiness and requests then answer 503.
+    connectionTimeoutMillis: 5_000,
+    idleTimeoutMillis: 30_000,
+    application_name: "hermes-control-plane",
+    types,
+  });
+  // An idle client losing its connection must not crash the process; the pool replaces it.
+  pool.on("error", (err) => options.logger.warn({ err: errSummary(err) }, "database: idle connection error"));
+  const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool }) });
+  const listener = createPgListener(url, types, options.logger);
+
+  return {
+    db,
+    kind: "postgres",
+    location: redactDatabaseUrl(url),
+    listen: listener.listen,
+    notify: async (channel, payload) => {
+      await sql`SELECT pg_notify(${channel}, ${payload})`.execute(db);
+    },
+    close: async () => {
+      await listener.close();
+      await db.destroy();
+    },
+  };
+}
+
+/** One dedicated connection for LISTEN, reconnecting with backoff; a reconnect tells handlers to assume a miss. */
+function createPgListener(url: string, types: pg.CustomTypesConfig, logger: Logger) {
+  const handlers = new Map<string, Set<NotificationHandler>>();
+  let client: pg.Client | null = null;
+  let connecting: Promise<void> | null = null;
+  let closed = false;
+  let retryTimer: NodeJS.Timeout | null = null;
+
+  const notifyAll = (payloadFor: (channel: string) => string | null, channels = [...handlers.keys()]) => {
+    for (const ch of channels) for (const h of handlers.get(ch) ?? []) h(payloadFor(ch));
+  };
+
+  const connect = async (isReconnect: boolean): Promise<void> => {
+    const c = new pg.Client({ connectionString: url, types, connectionTimeoutMillis: 5_000 });
+    c.on("notification", (msg) => {
+      for (const h of handlers.get(msg.channel) ?? []) h(msg.payload ?? "");
+    });
+    c.on("error", (err) => {
+      logger.warn({ err: errSummary(err) }, "database: listener connection lost");
+      scheduleReconnect();
+    });
+    c.on("end", () => scheduleReconnect());
+    await c.connect();
+    for (const ch of handlers.keys()) await c.query(`LISTEN ${quoteIdent(ch)}`);
+    client = c;
+    if (isReconnect) notifyAll(() => null);
+  };
+
+  const scheduleReconnect = () => {
+    if (closed || retryTimer) return;
+    client = null;
+    retryTimer = setTimeout(() => {
+      retryTimer = null;
+      connect(true).catch((err) => {
+        logger.warn({ err: errSummary(err) }, "database: listener reconnect failed");
+        scheduleReconnect();
+      });
+    }, 1_000);
+    retryTimer.unref();
+  };
+
+  const ensureConnected = async () => {
+    if (client) return;
+    connecting ??= connect(false).finally(() => (connecting = null));
+    await connecting;
+  };
+
+  return {
+    listen: async (channel: string, handler: NotificationHandler) => {
+      let set = handlers.get(channel);
+      const isNew = !set;
+      if (!set) handlers.set(channel, (set = new Set()));
+      set.add(handler);
+      try {
+        await ensureConnected();
+        if (isNew && client) await client.query(`LISTEN ${quoteIdent(channel)}`);
+      } catch (err) {
+        // Keep the handler; the reconnect loop subscribes it once the database is back.
+        logger.warn({ err: errSummary(err) }, "database: LISTEN failed, will retry");
+        scheduleReconnect();
+      }
+      return async () => {
+        set.delete(handler);
+      };
+    },
+    close: async () => {
+      closed = true;
+      if (retryTimer) clearTimeout(retryTimer);
+      const c = client;
+      client = null;
+      await c?.end().catch(() => undefined);
+    },
+  };
+}
+
+async function openEmbedded(options: DatabaseOptions): Promise<Database> {
+  const dir = path.resolve(options.dataDir, "pglite");
+  fs.mkdirSync(dir, { recursive: true });
+  const pglite = await PGlite.create({ dataDir: dir, parsers: { [INT8_OID]: parseInt8 } });
+  const db = new Kysely<DB>({ dialect: new PGliteDialect(pglite) });
+  options.logger.info(
+    { dataDir: dir },
+    `database: using the embedded PostgreSQL (PGlite) in ${dir}; set DATABASE_URL for production`,
+  );
+  return {
+    db,
+    kind: "embedded",
+    location: dir,
+    listen: async (channel, handler) => {
+      const unsubscribe = await pglite.listen(channel, (payload) => handler(payload));
+      return unsubscribe;
+    },
+    notify: async (channel, payload) => {
+      await sql`SELECT pg_notify(${channel}, ${payload})`.execute(db);
+    },
+    // Destroying Kysely closes PGlite (kysely-pglite-dialect >= 1.3.1), which flushes it to disk.
+    close: () => db.destroy(),
+  };
+}
+
+function quoteIdent(name: string): string {
+  return `"${name.replace(/"/g, '""')}"`;
+}
+
+/** Error fields safe to log: pg errors can carry a connection string in their message only via our own code. */
+export function errSummary(err: unknown): { message: string; code?: string } {
+  if (err instanceof Error) {
+    const code = (err as { code?: unknown }).code;
+    return { message: err.message, ...(typeof code === "string" ? { code } : {}) };
+  }
+  return { message: String(err) };
+}

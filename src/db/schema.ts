@@ -1,0 +1,151 @@
+/**
+ * @module Table types for Kysely. Column names are snake_case, as in the database.
+ */
+import type { ColumnType, Generated, Insertable, Selectable, Updateable } from "kysely";
+
+type Timestamp = ColumnType<Date, Date | string, Date | string>;
+type CreatedAt = ColumnType<Date, Date | string | undefined, never>;
+type Json = ColumnType<unknown, string, string>;
+
+export type GatewayName = "pre" | "post";
+
+export interface TenantsTable {
+  id: string;
+  name: string;
+  pre_upstream_url: string | null;
+  post_upstream_url: string | null;
+  /** Encrypted (`v1:` AES-256-GCM) or, without HERMES_SECRET_KEY, `plain:` prefixed. Never returned by the API. */
+  upstream_api_key: string | null;
+  upstream_api_key_fingerprint: string | null;
+  created_at: CreatedAt;
+  updated_at: Timestamp;
+}
+
+export interface ApiUsersTable {
+  id: string;
+  name: string;
+  tenant_id: string;
+  gateways: ColumnType<GatewayName[], GatewayName[], GatewayName[]>;
+  /** Requests per minute; null = unlimited. */
+  rpm_limit: number | null;
+  monthly_token_cap: number | null;
+  status: "active" | "revoked";
+  key_digest: string;
+  key_prefix: string;
+  created_at: CreatedAt;
+  updated_at: Timestamp;
+  revoked_at: Timestamp | null;
+  last_used_at: Timestamp | null;
+}
+
+export interface RetiredKeysTable {
+  key_digest: string;
+  api_user_id: string;
+  reason: "rotated" | "revoked";
+  key_prefix: string;
+  retired_at: Timestamp;
+}
+
+export interface UsageMonthlyTable {
+  api_user_id: string;
+  /** First day of the calendar month, UTC. */
+  month: ColumnType<string, string, string>;
+  tokens_used: ColumnType<number, number | undefined, number>;
+  tokens_reserved: ColumnType<number, number | undefined, number>;
+  requests: ColumnType<number, number | undefined, number>;
+  updated_at: Timestamp;
+}
+
+export interface UsageDailyTable {
+  api_user_id: string;
+  day: ColumnType<string, string, string>;
+  tokens: ColumnType<number, number | undefined, number>;
+  requests: ColumnType<number, number | undefined, number>;
+}
+
+export interface AuditLogTable {
+  id: Generated<number>;
+  ts: Timestamp;
+  request_id: string;
+  gateway: GatewayName;
+  api_user_id: string | null;
+  api_user_name: string | null;
+  tenant_id: string | null;
+  method: string;
+  path: string;
+  model: string | null;
+  status: number;
+  stream: boolean;
+  latency_ms: number;
+  ttfb_ms: number | null;
+  prompt_tokens: number | null;
+  completion_tokens: number | null;
+  total_tokens: number | null;
+  usage_source: "provider" | "estimated" | null;
+  client_ip: string | null;
+  user_agent: string | null;
+  error_code: string | null;
+  aborted: boolean;
+  request_body: string | null;
+  request_bytes: number | null;
+  request_truncated: boolean;
+  response_body: string | null;
+  response_bytes: number | null;
+  response_truncated: boolean;
+}
+
+export interface AdminSessionsTable {
+  token_digest: string;
+  username: string;
+  created_at: CreatedAt;
+  expires_at: Timestamp;
+  ip: string | null;
+  user_agent: string | null;
+}
+
+export interface AdminEventsTable {
+  id: Generated<number>;
+  ts: CreatedAt;
+  actor: string;
+  ip: string | null;
+  action: string;
+  target_type: string | null;
+  target_id: string | null;
+  diff: Json | null;
+}
+
+export interface AppSettingsTable {
+  key: string;
+  value: string;
+  updated_at: Timestamp;
+}
+
+/** Matches what rate-limiter-flexible's RateLimiterPostgres expects, so it can run with `tableCreated: true`. */
+export interface RateLimitsTable {
+  key: string;
+  points: number;
+  expire: number | null;
+}
+
+export interface DB {
+  tenants: TenantsTable;
+  api_users: ApiUsersTable;
+  retired_keys: RetiredKeysTable;
+  usage_monthly: UsageMonthlyTable;
+  usage_daily: UsageDailyTable;
+  audit_log: AuditLogTable;
+  admin_sessions: AdminSessionsTable;
+  admin_events: AdminEventsTable;
+  app_settings: AppSettingsTable;
+  rate_limits: RateLimitsTable;
+}
+
+export type TenantRow = Selectable<TenantsTable>;
+export type NewTenantRow = Insertable<TenantsTable>;
+export type TenantUpdate = Updateable<TenantsTable>;
+export type ApiUserRow = Selectable<ApiUsersTable>;
+export type NewApiUserRow = Insertable<ApiUsersTable>;
+export type ApiUserUpdate = Updateable<ApiUsersTable>;
+export type AuditLogRow = Selectable<AuditLogTable>;
+export type NewAuditLogRow = Insertable<AuditLogTable>;
+export type AdminEventRow = Selectable<AdminEventsTable>;

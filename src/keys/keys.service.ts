@@ -1,0 +1,239 @@
+/**
+ * @module API users and their keys: create, rotate, revoke, update, delete. Each change commits together with its
+ * admin-trail record and a cache-invalidation notice. The plaintext key exists only in the create/rotate result.
+ */
+import { randomBytes } from "node:crypto";
+import type { Kysely } from "kysely";
+import { insertAdminEvent, type Actor } from "../admin-events/admin-events.repository.js";
+import type { Gateway } from "../config/config.js";
+import type { ApiUserRow, DB } from "../db/schema.js";
+import { AppError } from "../errors/app-error.js";
+import { findTenantById } from "../tenants/tenants.repository.js";
+import { digestApiKey, displayPrefix, generateApiKey } from "./key-format.js";
+import {
+  deleteApiUserRow,
+  findApiUserById,
+  insertApiUser,
+  insertRetiredKey,
+  listApiUsers as listApiUserRows,
+  lockApiUserById,
+  notifyApiUserChanged,
+  updateApiUserRow,
+} from "./keys.repository.js";
+
+export type KeysContext = { db: Kysely<DB>; keyPepper: string | undefined };
+
+export type ApiUser = {
+  id: string;
+  name: string;
+  tenantId: string;
+  gateways: Gateway[];
+  rpmLimit: number | null;
+  monthlyTokenCap: number | null;
+  status: "active" | "revoked";
+  keyPrefix: string;
+  createdAt: Date;
+  updatedAt: Date;
+  revokedAt: Date | null;
+  lastUsedAt: Date | null;
+};
+
+export type NewApiUserInput = {
+  name: string;
+  tenantId: string;
+  gateways: Gateway[];
+  rpmLimit: number | null;
+  monthlyTokenCap: number | null;
+};
+
+export type ApiUserChanges = Partial<
+  Pick<NewApiUserInput, "name" | "gateways" | "rpmLimit" | "monthlyTokenCap">
+>;
+
+export type IssuedKey = { apiUser: ApiUser; apiKey: string };
+
+export function apiUserRowToApiUser(row: ApiUserRow): ApiUser {
+  return {
+    id: row.id,
+    name: row.name,
+    tenantId: row.tenant_id,
+    gateways: [...row.gateways].sort() as Gateway[],
+    rpmLimit: row.rpm_limit,
+    monthlyTokenCap: row.monthly_token_cap,
+    status: row.status,
+    keyPrefix: row.key_prefix,
+    createdAt: row.created_at,
+    updatedAt: row.updated_at,
+    revokedAt: row.revoked_at,
+    lastUsedAt: row.last_used_at,
+  };
+}
+
+function newApiUserId(): string {
+  return `usr_${randomBytes(9).toString("base64url")}`;
+}
+
+function notFound(id: string): AppError {
+  return new AppError("not_found", `No API user with id '${id}'.`);
+}
+
+/** The fields of a user that an admin diff may show: never the key or its digest. */
+function publicFields(u: ApiUser) {
+  return {
+    name: u.name,
+    tenant_id: u.tenantId,
+    gateways: u.gateways,
+    rpm_limit: u.rpmLimit,
+    monthly_token_cap: u.monthlyTokenCap,
+    status: u.status,
+    key_prefix: u.keyPrefix,
+  };
+}
+
+export async function createApiUser(
+  ctx: KeysContext,
+  input: NewApiUserInput,
+  actor: Actor,
+): Promise<IssuedKey> {
+  const apiKey = generateApiKey();
+  const apiUser = await ctx.db.transaction().execute(async (tx) => {
+    if (!(await findTenantById(tx, input.tenantId))) {
+      throw new AppError("invalid_request", `Unknown tenant '${input.tenantId}'.`, { param: "tenant_id" });
+    }
+    const row = await insertApiUser(tx, {
+      id: newApiUserId(),
+      name: input.name,
+      tenant_id: input.tenantId,
+      gateways: [...new Set(input.gateways)],
+      rpm_limit: input.rpmLimit,
+      monthly_token_cap: input.monthlyTokenCap,
+      status: "active",
+      key_digest: digestApiKey(apiKey, ctx.keyPepper),
+      key_prefix: displayPrefix(apiKey),
+      updated_at: new Date(),
+    });
+    const user = apiUserRowToApiUser(row);
+    await insertAdminEvent(tx, actor, {
+      action: "api_user.create",
+      targetType: "api_user",
+      targetId: user.id,
+      diff: { after: publicFields(user) },
+    });
+    return user;
+  });
+  return { apiUser, apiKey };
+}
+
+/** Issues a new key; the old one is retired at once and answers 410 `key_rotated` from then on. */
+export async function rotateApiKey(ctx: KeysContext, id: string, actor: Actor): Promise<IssuedKey> {
+  const apiKey = generateApiKey();
+  const apiUser = await ctx.db.transaction().execute(async (tx) => {
+    const row = await lockApiUserById(tx, id);
+    if (!row) throw notFound(id);
+    if (row.status === "revoked") {
+      throw new AppError("conflict", "A revoked API user cannot be rotated; create a new one.");
+    }
+    await insertRetiredKey(tx, {
+      key_digest: row.key_digest,
+      api_user_id: row.id,
+      reason: "rotated",
+      key_prefix: row.key_prefix,
+    });
+    const updated = await updateApiUserRow(tx, id, {
+      key_digest: digestApiKey(apiKey, ctx.keyPepper),
+      key_prefix: displayPrefix(apiKey),
+    });
+    await insertAdminEvent(tx, actor, {
+      action: "api_user.rotate",
+      targetType: "api_user",
+      targetId: id,
+      diff: { before: { key_prefix: row.key_prefix }, after: { key_prefix: updated.key_prefix } },
+    });
+    await notifyApiUserChanged(tx, id);
+    return apiUserRowToApiUser(updated);
+  });
+  return { apiUser, apiKey };
+}
+
+/** Keeps the record; its key answers 410 `key_revoked`. Revoking twice is a no-op. */
+export async function revokeApiUser(ctx: KeysContext, id: string, actor: Actor): Promise<ApiUser> {
+  return ctx.db.transaction().execute(async (tx) => {
+    const row = await lockApiUserById(tx, id);
+    if (!row) throw notFound(id);
+    if (row.status === "revoked") return apiUserRowToApiUser(row);
+    const updated = await updateApiUserRow(tx, id, { status: "revoked", revoked_at: new Date() });
+    await insertAdminEvent(tx, actor, {
+      action: "api_user.revoke",
+      targetType: "api_user",
+      targetId: id,
+      diff: { before: { status: row.status }, after: { status: "revoked" } },
+    });
+    await notifyApiUserChanged(tx, id);
+    return apiUserRowToApiUser(updated);
+  });
+}
+
+export async function updateApiUser(
+  ctx: KeysContext,
+  id: string,
+  changes: ApiUserChanges,
+  actor: Actor,
+): Promise<ApiUser> {
+  return ctx.db.transaction().execute(async (tx) => {
+    const row = await lockApiUserById(tx, id);
+    if (!row) throw notFound(id);
+    const before = apiUserRowToApiUser(row);
+    const updated = apiUserRowToApiUser(
+      await updateApiUserRow(tx, id, {
+        ...(changes.name !== undefined ? { name: changes.name } : {}),
+        ...(changes.gateways !== undefined ? { gateways: [...new Set(changes.gateways)] } : {}),
+        ...(changes.rpmLimit !== undefined ? { rpm_limit: changes.rpmLimit } : {}),
+        ...(changes.monthlyTokenCap !== undefined ? { monthly_token_cap: changes.monthlyTokenCap } : {}),
+      }),
+    );
+    const b = publicFields(before);
+    const a = publicFields(updated);
+    const changed = (Object.keys(a) as (keyof typeof a)[]).filter(
+      (k) => JSON.stringify(a[k]) !== JSON.stringify(b[k]),
+    );
+    if (changed.length > 0) {
+      await insertAdminEvent(tx, actor, {
+        action: "api_user.update",
+        targetType: "api_user",
+        targetId: id,
+        diff: {
+          before: Object.fromEntries(changed.map((k) => [k, b[k]])),
+          after: Object.fromEntries(changed.map((k) => [k, a[k]])),
+        },
+      });
+      await notifyApiUserChanged(tx, id);
+    }
+    return updated;
+  });
+}
+
+/** Removes the user, its key and retired keys (they then answer 401); audit records stay. */
+export async function deleteApiUser(ctx: KeysContext, id: string, actor: Actor): Promise<void> {
+  await ctx.db.transaction().execute(async (tx) => {
+    const row = await lockApiUserById(tx, id);
+    if (!row) throw notFound(id);
+    await deleteApiUserRow(tx, id);
+    await insertAdminEvent(tx, actor, {
+      action: "api_user.delete",
+      targetType: "api_user",
+      targetId: id,
+      diff: { before: publicFields(apiUserRowToApiUser(row)) },
+    });
+    await notifyApiUserChanged(tx, id);
+  });
+}
+
+export async function getApiUser(ctx: KeysContext, id: string): Promise<ApiUser> {
+  const row = await findApiUserById(ctx.db, id);
+  if (!row) throw notFound(id);
+  return apiUserRowToApiUser(row);
+}
+
+export async function listApiUsers(ctx: KeysContext, filter: { tenantId?: string } = {}): Promise<ApiUser[]> {
+  return (await listApiUserRows(ctx.db, filter)).map(apiUserRowToApiUser);
+}

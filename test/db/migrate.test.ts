@@ -1,0 +1,119 @@
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { sql } from "kysely";
+import { afterAll, describe, expect, it } from "vitest";
+import { openDatabase } from "../../src/db/database.js";
+import { isMigrated, LATEST_MIGRATION, migrateToLatest } from "../../src/db/migrate.js";
+import { captureLogs } from "../harness/log-capture.js";
+import { spawnService } from "../harness/spawn-service.js";
+import { createTestDatabase, type TestDatabase } from "../harness/test-database.js";
+
+const created: TestDatabase[] = [];
+afterAll(async () => {
+  await Promise.all(created.map((d) => d.drop()));
+});
+
+const EXPECTED_TABLES = [
+  "admin_events",
+  "admin_sessions",
+  "api_users",
+  "app_settings",
+  "audit_log",
+  "rate_limits",
+  "retired_keys",
+  "tenants",
+  "usage_daily",
+  "usage_monthly",
+];
+
+async function tablesOf(db: Awaited<ReturnType<typeof openDatabase>>["db"]) {
+  const r = await sql<{ table_name: string }>`
+    SELECT table_name FROM information_schema.tables
+    WHERE table_schema = 'public' AND table_name NOT LIKE 'kysely_%' AND table_name NOT LIKE 'audit_log_p%'
+    ORDER BY table_name`.execute(db);
+  return r.rows.map((x) => x.table_name);
+}
+
+describe("migrations", () => {
+  it("apply on real PostgreSQL, twice in a row", async () => {
+    const tdb = await createTestDatabase("mig");
+    created.push(tdb);
+    const { logger } = captureLogs();
+    const database = await openDatabase({ url: tdb.url, poolMax: 2, dataDir: ".", logger });
+    try {
+      expect(await isMigrated(database.db)).toBe(false);
+      expect((await migrateToLatest(database.db)).applied).toEqual([LATEST_MIGRATION]);
+      expect((await migrateToLatest(database.db)).applied).toEqual([]);
+      expect(await isMigrated(database.db)).toBe(true);
+      expect(await tablesOf(database.db)).toEqual(EXPECTED_TABLES);
+      const partitioned = await sql<{ n: number }>`
+        SELECT count(*) AS n FROM pg_partitioned_table pt JOIN pg_class c ON c.oid = pt.partrelid
+        WHERE c.relname = 'audit_log'`.execute(database.db);
+      expect(partitioned.rows[0]!.n).toBe(1);
+    } finally {
+      await database.close();
+    }
+  });
+
+  it("apply on embedded PGlite, twice, and survive a reopen", async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "hcp-pglite-"));
+    const { logger, text } = captureLogs();
+    try {
+      let database = await openDatabase({ url: undefined, poolMax: 1, dataDir: dir, logger });
+      expect(database.kind).toBe("embedded");
+      expect((await migrateToLatest(database.db)).applied).toEqual([LATEST_MIGRATION]);
+      expect((await migrateToLatest(database.db)).applied).toEqual([]);
+      expect(await tablesOf(database.db)).toEqual(EXPECTED_TABLES);
+      // int8 comes back as a JS number from both drivers.
+      const n = await sql<{ n: unknown }>`SELECT count(*) AS n FROM tenants`.execute(database.db);
+      expect(typeof n.rows[0]!.n).toBe("number");
+      await database.close();
+      database = await openDatabase({ url: undefined, poolMax: 1, dataDir: dir, logger });
+      expect(await isMigrated(database.db)).toBe(true);
+      expect((await migrateToLatest(database.db)).applied).toEqual([]);
+      await database.close();
+      expect(text()).toContain("embedded PostgreSQL (PGlite)");
+      expect(text()).toContain(dir);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it("int8 is a number on PostgreSQL too", async () => {
+    const tdb = await createTestDatabase("int8");
+    created.push(tdb);
+    const database = await openDatabase({
+      url: tdb.url,
+      poolMax: 1,
+      dataDir: ".",
+      logger: captureLogs().logger,
+    });
+    try {
+      const r = await sql<{
+        n: unknown;
+        big: unknown;
+      }>`SELECT count(*) AS n, 9007199254740991::int8 AS big`.execute(database.db);
+      expect(r.rows[0]).toEqual({ n: 1, big: 9007199254740991 });
+    } finally {
+      await database.close();
+    }
+  });
+
+  it("run concurrently from two processes without error", async () => {
+    const tdb = await createTestDatabase("migcc");
+    created.push(tdb);
+    const env = { DATABASE_URL: tdb.url, LOG_LEVEL: "info" };
+    const script = path.resolve("dist/src/cli/migrate.js");
+    const runs = [
+      spawnService(env, { script }),
+      spawnService(env, { script }),
+      spawnService(env, { script }),
+    ];
+    const results = await Promise.all(runs.map((r) => r.exited));
+    for (const [i, r] of results.entries()) expect(r.code, runs[i]!.output()).toBe(0);
+    const outputs = runs.map((r) => r.output()).join("\n");
+    expect(outputs.match(/"migrations applied"/g)).toHaveLength(1);
+    expect(outputs.match(/"database already up to date"/g)).toHaveLength(2);
+  });
+});

@@ -1,0 +1,66 @@
+/**
+ * Runs the built service as a real process (`node dist/src/main.js`), as production does.
+ */
+import { spawn, type ChildProcess } from "node:child_process";
+import path from "node:path";
+
+export const MAIN_JS = path.resolve("dist/src/main.js");
+
+export type SpawnedService = {
+  proc: ChildProcess;
+  output(): string;
+  waitFor(pattern: RegExp, timeoutMs?: number): Promise<void>;
+  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+};
+
+/** `env` replaces the environment entirely (plus PATH), so "no configuration at all" means exactly that. */
+export function spawnService(
+  env: Record<string, string>,
+  options: { cwd?: string; script?: string } = {},
+): SpawnedService {
+  const proc = spawn(process.execPath, [options.script ?? MAIN_JS], {
+    cwd: options.cwd ?? process.cwd(),
+    env: { PATH: process.env.PATH ?? "/usr/bin:/bin", ...env },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  let out = "";
+  const waiters: { pattern: RegExp; resolve: () => void }[] = [];
+  const onData = (d: Buffer) => {
+    out += d.toString();
+    for (const w of [...waiters]) {
+      if (w.pattern.test(out)) {
+        waiters.splice(waiters.indexOf(w), 1);
+        w.resolve();
+      }
+    }
+  };
+  proc.stdout!.on("data", onData);
+  proc.stderr!.on("data", onData);
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+    proc.once("exit", (code, signal) => resolve({ code, signal })),
+  );
+  return {
+    proc,
+    output: () => out,
+    exited,
+    waitFor(pattern, timeoutMs = 30_000) {
+      if (pattern.test(out)) return Promise.resolve();
+      return new Promise((resolve, reject) => {
+        const timer = setTimeout(
+          () => reject(new Error(`timed out waiting for ${pattern}; output:\n${out}`)),
+          timeoutMs,
+        );
+        const onExit = () =>
+          reject(new Error(`process exited while waiting for ${pattern}; output:\n${out}`));
+        exited.then(onExit);
+        waiters.push({
+          pattern,
+          resolve: () => {
+            clearTimeout(timer);
+            resolve();
+          },
+        });
+      });
+    },
+  };
+}
