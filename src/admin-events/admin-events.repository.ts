@@ -35,3 +35,12 @@ export async function insertAdminEvent(
     })
     .execute();
 }
+
+/** Retention: deletes action-trail rows older than `cutoff`; returns how many went. */
+export async function deleteAdminEventsBefore(
+  db: Kysely<DB> | Transaction<DB>,
+  cutoff: Date,
+): Promise<number> {
+  const result = await db.deleteFrom("admin_events").where("ts", "<", cutoff).executeTakeFirst();
+  return Number(result.numDeletedRows);
+}

@@ -1,15 +1,28 @@
 /**
- * @module The admin console app (:7843): JSON API under /api and the console pages.
+ * @module The admin console app (:7843): the JSON API under /api (auth, then the session-guarded /api/admin/*)
+ * and the console pages.
  */
 import type { Hono } from "hono";
 import type { Deps } from "../app/create-deps.js";
 import { createBaseApp } from "../http/create-app.js";
+import { upstreamSecretWarning } from "../tenants/upstream-secret.js";
+import { csrfProtection } from "./middleware/csrf.js";
+import { registerAuthRoutes } from "./routes/auth/index.js";
+import { registerAdminRoutes } from "./routes/index.js";
 
 export function createAdminApp(deps: Deps): Hono {
-  return createBaseApp({
+  const app = createBaseApp({
     listener: "admin",
     envelope: "admin",
     logger: deps.logger,
     readiness: deps.readiness,
   });
+  const warning = upstreamSecretWarning(deps.config.secrets.secretKey);
+  if (warning) deps.logger.warn(warning);
+
+  // No CORS headers anywhere: the console is same-origin, and a preflight that is never answered stays refused.
+  app.use("/api/*", csrfProtection({ trustProxy: deps.config.http.trustProxy }));
+  registerAuthRoutes(app, deps);
+  registerAdminRoutes(app, deps);
+  return app;
 }

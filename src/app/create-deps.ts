@@ -2,6 +2,7 @@
  * @module Builds every long-lived dependency once at start (database, services, background workers) and passes
  * them explicitly to the app factories.
  */
+import { startAdminAuth, type AdminAuth } from "../admin-auth/admin-auth.service.js";
 import type { Config } from "../config/config.js";
 import { openDatabase, type Database } from "../db/database.js";
 import { migrateToLatest } from "../db/migrate.js";
@@ -18,6 +19,8 @@ export interface Deps {
   readonly readiness: ReadinessCheck;
   readonly lifecycle: Lifecycle;
   readonly startedAt: Date;
+  /** Admin login, sessions and the brute-force limiter (src/admin-auth). */
+  readonly adminAuth: AdminAuth;
 }
 
 export async function createDeps(config: Config, logger: Logger): Promise<Deps> {
@@ -29,6 +32,7 @@ export async function createDeps(config: Config, logger: Logger): Promise<Deps> 
     logger,
   });
   lifecycle.onClose("database", () => database.close());
+  let adminAuth: AdminAuth;
   try {
     const { applied } = await migrateToLatest(database.db);
     if (applied.length > 0) logger.info({ applied }, "database: migrations applied");
@@ -39,6 +43,9 @@ export async function createDeps(config: Config, logger: Logger): Promise<Deps> 
         { fields: tenant.updated },
         "tenants: default tenant upstreams updated from the environment",
       );
+    const startedAuth = await startAdminAuth(database.db, config, logger);
+    lifecycle.onClose("admin session purge", startedAuth.stop);
+    adminAuth = startedAuth;
   } catch (err) {
     await lifecycle.close();
     throw err;
@@ -51,5 +58,6 @@ export async function createDeps(config: Config, logger: Logger): Promise<Deps> 
     readiness: createReadinessCheck(database),
     lifecycle,
     startedAt: new Date(),
+    adminAuth,
   };
 }

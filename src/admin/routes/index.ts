@@ -1,0 +1,14 @@
+/**
+ * @module The table of contents of the admin API. The session guard is mounted on /api/admin/* before any route,
+ * so every route registered here, or added to this list later, is guarded without further thought.
+ */
+import type { Hono } from "hono";
+import type { Deps } from "../../app/create-deps.js";
+import { requireSession } from "../middleware/session.js";
+import { registerStatusRoutes } from "./status/index.js";
+
+export function registerAdminRoutes(app: Hono, deps: Deps): void {
+  app.use("/api/admin/*", requireSession({ auth: deps.adminAuth, trustProxy: deps.config.http.trustProxy }));
+
+  registerStatusRoutes(app, deps);
+}

@@ -1,0 +1,37 @@
+/**
+ * @module GET /api/admin/status: version, commit, uptime, database kind and health, and the audit pipeline's counters.
+ */
+import type { Hono } from "hono";
+import type { Deps } from "../../../app/create-deps.js";
+import { readPackageVersion } from "../../static-files.js";
+
+export type StatusResponse = {
+  version: string;
+  git_commit: string | null;
+  started_at: string;
+  uptime_seconds: number;
+  database: { kind: "postgres" | "embedded"; healthy: boolean; reason: string | null };
+  audit: unknown;
+};
+
+export function registerStatusRoutes(app: Hono, deps: Deps): void {
+  const version = readPackageVersion();
+  app.get("/api/admin/status", async (c) => {
+    const health = await deps.readiness();
+    // The audit sink is optional in Deps' history: older builds had none, so status degrades to null.
+    const audit = (deps as { audit?: { stats?: () => unknown } }).audit;
+    const body: StatusResponse = {
+      version,
+      git_commit: deps.config.gitCommit ?? null,
+      started_at: deps.startedAt.toISOString(),
+      uptime_seconds: Math.floor((Date.now() - deps.startedAt.getTime()) / 1000),
+      database: {
+        kind: deps.database.kind,
+        healthy: health.ok,
+        reason: health.ok ? null : health.reason,
+      },
+      audit: audit?.stats ? audit.stats() : null,
+    };
+    return c.json(body);
+  });
+}
