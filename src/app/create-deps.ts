@@ -3,6 +3,7 @@
  * them explicitly to the app factories.
  */
 import { startAdminAuth, type AdminAuth } from "../admin-auth/admin-auth.service.js";
+import { createAuditWriter, type AuditWriter } from "../audit/audit-writer.js";
 import type { Config } from "../config/config.js";
 import { openDatabase, type Database } from "../db/database.js";
 import { migrateToLatest } from "../db/migrate.js";
@@ -19,6 +20,8 @@ export interface Deps {
   readonly readiness: ReadinessCheck;
   readonly lifecycle: Lifecycle;
   readonly startedAt: Date;
+  /** The audit log writer: record() for the gateway, stats() for the admin status page. */
+  readonly audit: AuditWriter;
   /** Admin login, sessions and the brute-force limiter (src/admin-auth). */
   readonly adminAuth: AdminAuth;
 }
@@ -50,6 +53,12 @@ export async function createDeps(config: Config, logger: Logger): Promise<Deps> 
     await lifecycle.close();
     throw err;
   }
+  // Drained after the listeners stop (nothing records any more) and before the database closes.
+  const audit = await createAuditWriter({ db: database.db, config, logger }).catch(async (err: unknown) => {
+    await lifecycle.close();
+    throw err;
+  });
+  lifecycle.onDrain("audit", () => audit.drain(Math.max(config.shutdownGraceMs, 1_000)));
 
   return {
     config,
@@ -58,6 +67,7 @@ export async function createDeps(config: Config, logger: Logger): Promise<Deps> 
     readiness: createReadinessCheck(database),
     lifecycle,
     startedAt: new Date(),
+    audit,
     adminAuth,
   };
 }

@@ -1,0 +1,148 @@
+/**
+ * @module The audit spool: a write-ahead journal of numbered JSONL segment files under <dataDir>/audit-spool.
+ * Every record is appended (one write(2), no fsync) before record() returns, so a killed process loses nothing
+ * that was recorded; a segment is deleted only once every row in it is known to be in the database.
+ */
+import fs from "node:fs";
+import path from "node:path";
+
+const SEGMENT_FILE = /^audit-(\d{12})\.jsonl$/;
+
+export type Segment = {
+  readonly seq: number;
+  readonly file: string;
+  fd: number | null;
+  bytes: number;
+  /** Rows of this segment queued in memory and not yet confirmed written. */
+  pending: number;
+  /** Some rows live only in the file: the segment must be replayed from disk before it can go. */
+  spilled: boolean;
+  /** Serialises fdatasync and close on this fd. */
+  io: Promise<void>;
+};
+
+export type SpoolOptions = {
+  dir: string;
+  /** Rotate the active segment once it grows past this. */
+  segmentMaxBytes: number;
+};
+
+export class AuditSpool {
+  private active: Segment | null = null;
+  /** Closed segments not yet deleted, oldest first. */
+  readonly closed: Segment[] = [];
+  private nextSeq: number;
+  private dirty = false;
+
+  constructor(private readonly options: SpoolOptions) {
+    fs.mkdirSync(options.dir, { recursive: true });
+    let maxSeq = 0;
+    // Whatever a previous run left (crash, or a drain that could not reach the database) is replayed.
+    for (const name of fs.readdirSync(options.dir).sort()) {
+      const m = SEGMENT_FILE.exec(name);
+      if (!m) continue;
+      const seq = Number(m[1]);
+      maxSeq = Math.max(maxSeq, seq);
+      const file = path.join(options.dir, name);
+      this.closed.push({
+        seq,
+        file,
+        fd: null,
+        bytes: fs.statSync(file).size,
+        pending: 0,
+        spilled: true,
+        io: Promise.resolve(),
+      });
+    }
+    this.nextSeq = maxSeq + 1;
+  }
+
+  /** Appends one line to the active segment (opening or rotating it) and returns that segment. Throws on I/O errors. */
+  append(line: string): Segment {
+    let seg = this.active;
+    if (!seg || seg.bytes >= this.options.segmentMaxBytes) seg = this.rotate();
+    const buf = Buffer.from(line, "utf8");
+    let off = 0;
+    while (off < buf.length) off += fs.writeSync(seg.fd!, buf, off);
+    seg.bytes += buf.length;
+    this.dirty = true;
+    return seg;
+  }
+
+  /** Closes the active segment (if any) and opens a new one; returns the new one. */
+  rotate(): Segment {
+    this.closeActive();
+    const seq = this.nextSeq++;
+    const file = path.join(this.options.dir, `audit-${String(seq).padStart(12, "0")}.jsonl`);
+    const fd = fs.openSync(file, "a");
+    this.active = { seq, file, fd, bytes: 0, pending: 0, spilled: false, io: Promise.resolve() };
+    return this.active;
+  }
+
+  /** Moves the active segment to the closed list (its fd is synced, then closed). */
+  closeActive(): void {
+    const seg = this.active;
+    if (!seg) return;
+    this.active = null;
+    this.closed.push(seg);
+    const fd = seg.fd;
+    seg.fd = null;
+    if (fd !== null) seg.io = seg.io.then(() => syncAndClose(fd));
+  }
+
+  activeSegment(): Segment | null {
+    return this.active;
+  }
+
+  /** fdatasync of the active segment if anything was appended since the last call. */
+  async sync(): Promise<void> {
+    const seg = this.active;
+    if (!seg || !this.dirty || seg.fd === null) return;
+    this.dirty = false;
+    const fd = seg.fd;
+    seg.io = seg.io.then(() => new Promise<void>((resolve) => fs.fdatasync(fd, () => resolve())));
+    await seg.io;
+  }
+
+  /** Deletes closed segments that hold nothing unwritten; returns how many went. */
+  async collect(): Promise<number> {
+    let removed = 0;
+    for (const seg of [...this.closed]) {
+      if (seg.spilled || seg.pending > 0) continue;
+      await this.remove(seg);
+      removed++;
+    }
+    return removed;
+  }
+
+  /** Deletes one closed segment after its fd is closed. */
+  async remove(seg: Segment): Promise<void> {
+    const i = this.closed.indexOf(seg);
+    if (i >= 0) this.closed.splice(i, 1);
+    await seg.io;
+    await fs.promises.rm(seg.file, { force: true });
+  }
+
+  /** The oldest closed segment that must be replayed from disk. */
+  nextSpilled(): Segment | undefined {
+    return this.closed.find((s) => s.spilled);
+  }
+
+  totals(): { files: number; bytes: number } {
+    const all = this.active ? [...this.closed, this.active] : this.closed;
+    return { files: all.length, bytes: all.reduce((n, s) => n + s.bytes, 0) };
+  }
+}
+
+function syncAndClose(fd: number): Promise<void> {
+  return new Promise((resolve) => fs.fdatasync(fd, () => fs.close(fd, () => resolve())));
+}
+
+/** Reads a closed segment's lines (without the trailing empty one). Segments are bounded, so one read is fine. */
+export async function readSegmentLines(seg: Segment): Promise<string[]> {
+  await seg.io;
+  const text = await fs.promises.readFile(seg.file, "utf8");
+  const lines = text.split("\n");
+  if (lines.at(-1) === "") lines.pop();
+  return lines;
+}

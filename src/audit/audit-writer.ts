@@ -1,0 +1,375 @@
+/**
+ * @module The audit writer: record() appends each record to the spool journal and a bounded in-memory queue and
+ * returns; one background loop inserts batches (multi-row INSERT … ON CONFLICT DO NOTHING) at least every flushMs.
+ * When the database fails or the queue is full, records stay only in the spool and are replayed, oldest first,
+ * once the database answers again.
+ */
+import path from "node:path";
+import type { Kysely } from "kysely";
+import type { Config } from "../config/config.js";
+import { errSummary } from "../db/database.js";
+import type { DB, NewAuditLogRow } from "../db/schema.js";
+import type { Logger } from "../logging/logger.js";
+import {
+  ensureDayPartition,
+  ensureDayPartitions,
+  addDays,
+  isMissingPartitionError,
+  utcDay,
+} from "./audit-partitions.js";
+import type { AuditRecord, AuditSink } from "./audit-record.js";
+import { rowToSpoolLine, spoolLineToRow, toAuditRow } from "./audit-row.js";
+import { runAuditRetention, type RetentionRun } from "./audit-retention.js";
+import { AuditSpool, readSegmentLines, type Segment } from "./audit-spool.js";
+import { insertAuditRows } from "./audit.repository.js";
+
+/** Rows per INSERT: 27 columns × 500 stays far below PostgreSQL's 65,535 bind parameters. */
+const BATCH_ROWS = 500;
+const SEGMENT_MAX_BYTES = 16 * 1024 * 1024;
+/** How often the spool is fdatasync'ed (power-loss window; a killed process loses nothing either way). */
+const FSYNC_MS = 1_000;
+/** Pause between attempts while the database is failing. */
+const RETRY_MS = 1_000;
+const MAINTENANCE_MS = 3_600_000;
+/** Partitions created ahead of time: yesterday (late clocks) to a week ahead. */
+const PARTITION_DAYS_BEHIND = 1;
+const PARTITION_DAYS_AHEAD = 7;
+
+/** What the admin status endpoint shows. snake_case, as every admin API field. */
+export type AuditStats = {
+  queue_depth: number;
+  spool_files: number;
+  spool_bytes: number;
+  rows_written: number;
+  write_errors: number;
+  /** Records lost because neither the spool nor the queue could take them (disk failure and full queue). */
+  dropped: number;
+  /** "spooling" while the database is failing: records go to the spool only. */
+  mode: "live" | "spooling";
+  last_flush_at: string | null;
+  last_error: string | null;
+  last_retention_run: RetentionRun | null;
+};
+
+export interface AuditWriter extends AuditSink {
+  stats(): AuditStats;
+  /** Resolves once everything recorded before the call is written (or spooled after a failure). */
+  flush(): Promise<void>;
+  /** Partitions ahead plus retention; runs at start and hourly. */
+  runMaintenance(): Promise<void>;
+  /** Shutdown: stop timers, write what is queued and replay what is spooled, else leave it for the next start. */
+  drain(deadlineMs?: number): Promise<void>;
+}
+
+export type AuditWriterOptions = {
+  db: Kysely<DB>;
+  config: Pick<Config, "dataDir" | "audit">;
+  logger: Logger;
+  now?: () => Date;
+};
+
+type Queued = { row: NewAuditLogRow; seg: Segment | null };
+
+export async function createAuditWriter(options: AuditWriterOptions): Promise<AuditWriter> {
+  const writer = new BatchAuditWriter(options);
+  await writer.start();
+  return writer;
+}
+
+class BatchAuditWriter implements AuditWriter {
+  private readonly db: Kysely<DB>;
+  private readonly logger: Logger;
+  private readonly now: () => Date;
+  private readonly queueSize: number;
+  private readonly flushMs: number;
+  private readonly retentionDays: number;
+  private readonly spool: AuditSpool;
+  private queue: Queued[] = [];
+  private mode: "live" | "spooling" = "live";
+  private stopped = false;
+  private timer: NodeJS.Timeout | null = null;
+  private fsyncTimer: NodeJS.Timeout | null = null;
+  private maintenanceTimer: NodeJS.Timeout | null = null;
+  private running: Promise<void> | null = null;
+  /** Replay position inside the oldest spilled segment, so a failure mid-file resumes there. */
+  private replay: { seg: Segment; rows: NewAuditLogRow[]; next: number } | null = null;
+  private counters = { rowsWritten: 0, writeErrors: 0, dropped: 0 };
+  private lastFlushAt: Date | null = null;
+  private lastError: string | null = null;
+  private lastRetention: RetentionRun | null = null;
+
+  constructor(options: AuditWriterOptions) {
+    this.db = options.db;
+    this.logger = options.logger;
+    this.now = options.now ?? (() => new Date());
+    this.queueSize = options.config.audit.queueSize;
+    this.flushMs = options.config.audit.flushMs;
+    this.retentionDays = options.config.audit.retentionDays;
+    this.spool = new AuditSpool({
+      dir: path.resolve(options.config.dataDir, "audit-spool"),
+      segmentMaxBytes: SEGMENT_MAX_BYTES,
+    });
+  }
+
+  async start(): Promise<void> {
+    const left = this.spool.totals();
+    if (left.files > 0)
+      this.logger.info(
+        { files: left.files, bytes: left.bytes },
+        "audit: replaying the spool left by the previous run",
+      );
+    await this.runMaintenance();
+    this.schedule(this.flushMs);
+    this.fsyncTimer = setInterval(() => void this.spool.sync(), FSYNC_MS);
+    this.fsyncTimer.unref();
+    this.maintenanceTimer = setInterval(() => void this.runMaintenance(), MAINTENANCE_MS);
+    this.maintenanceTimer.unref();
+  }
+
+  record(record: AuditRecord): void {
+    try {
+      const row = toAuditRow(record);
+      let seg: Segment | null = null;
+      try {
+        seg = this.spool.append(rowToSpoolLine(row));
+      } catch (err) {
+        this.noteError(err, "audit: spool append failed");
+      }
+      if (this.mode === "live" && !this.stopped && this.queue.length < this.queueSize) {
+        this.queue.push({ row, seg });
+        if (seg) seg.pending++;
+        if (this.queue.length >= BATCH_ROWS) this.schedule(0);
+      } else if (seg) {
+        seg.spilled = true;
+      } else {
+        this.counters.dropped++;
+        this.logger.error(
+          { requestId: record.requestId },
+          "audit: record dropped (spool unwritable and queue unavailable)",
+        );
+      }
+    } catch (err) {
+      this.counters.dropped++;
+      this.noteError(err, "audit: record failed");
+    }
+  }
+
+  stats(): AuditStats {
+    const spool = this.spool.totals();
+    return {
+      queue_depth: this.queue.length,
+      spool_files: spool.files,
+      spool_bytes: spool.bytes,
+      rows_written: this.counters.rowsWritten,
+      write_errors: this.counters.writeErrors,
+      dropped: this.counters.dropped,
+      mode: this.mode,
+      last_flush_at: this.lastFlushAt?.toISOString() ?? null,
+      last_error: this.lastError,
+      last_retention_run: this.lastRetention,
+    };
+  }
+
+  async flush(): Promise<void> {
+    for (;;) {
+      await this.runOnce();
+      if (this.mode === "spooling" || !this.hasWork()) return;
+    }
+  }
+
+  async runMaintenance(): Promise<void> {
+    const today = utcDay(this.now());
+    try {
+      const created = await ensureDayPartitions(
+        this.db,
+        addDays(today, -PARTITION_DAYS_BEHIND),
+        addDays(today, PARTITION_DAYS_AHEAD),
+      );
+      if (created.length > 0) this.logger.info({ created }, "audit: day partitions created");
+    } catch (err) {
+      this.noteError(err, "audit: creating day partitions failed");
+    }
+    try {
+      const run = await runAuditRetention(this.db, { retentionDays: this.retentionDays, now: this.now() });
+      if (run) {
+        this.lastRetention = run;
+        if (run.dropped_partitions.length > 0 || run.admin_events_deleted > 0)
+          this.logger.info(run, "audit: retention applied");
+      }
+    } catch (err) {
+      this.noteError(err, "audit: retention failed");
+    }
+  }
+
+  async drain(deadlineMs = 10_000): Promise<void> {
+    this.stopped = true;
+    for (const t of [this.timer, this.fsyncTimer, this.maintenanceTimer]) if (t) clearTimeout(t);
+    const deadline = Date.now() + deadlineMs;
+    // One more attempt even if the last one failed: the database may be back.
+    this.mode = "live";
+    while (this.hasWork() && Date.now() < deadline) {
+      await this.runOnce();
+      if (this.isFailing()) break;
+    }
+    for (const item of this.queue) if (item.seg) item.seg.spilled = true;
+    this.queue = [];
+    this.spool.closeActive();
+    await this.spool.collect();
+    await Promise.all(this.spool.closed.map((s) => s.io));
+    const left = this.spool.totals();
+    if (left.files > 0)
+      this.logger.warn(
+        { files: left.files, bytes: left.bytes },
+        "audit: records left in the spool; they are written at the next start",
+      );
+    else this.logger.info({ rowsWritten: this.counters.rowsWritten }, "audit: drained");
+  }
+
+  private isFailing(): boolean {
+    return this.mode === "spooling";
+  }
+
+  private hasWork(): boolean {
+    const active = this.spool.activeSegment();
+    return this.queue.length > 0 || this.spool.nextSpilled() !== undefined || (active?.spilled ?? false);
+  }
+
+  private timerDue = 0;
+
+  /** Arms the loop timer unless it is already due sooner. */
+  private schedule(delayMs: number): void {
+    if (this.stopped) return;
+    const due = Date.now() + delayMs;
+    if (this.timer && this.timerDue <= due) return;
+    if (this.timer) clearTimeout(this.timer);
+    this.timerDue = due;
+    this.timer = setTimeout(() => {
+      this.timer = null;
+      void this.runOnce().then(() => {
+        const backlog =
+          this.queue.length >= BATCH_ROWS || this.replay !== null || this.spool.nextSpilled() !== undefined;
+        this.schedule(this.mode === "spooling" ? RETRY_MS : backlog ? 0 : this.flushMs);
+      });
+    }, delayMs);
+    this.timer.unref();
+  }
+
+  /** One step of the loop; never runs twice at once. */
+  private runOnce(): Promise<void> {
+    this.running ??= this.step().finally(() => (this.running = null));
+    return this.running;
+  }
+
+  private async step(): Promise<void> {
+    try {
+      // While failing, only the active segment may hold spilled rows: close it so the retry replays it.
+      if (this.mode === "spooling" && !this.spool.nextSpilled() && this.spool.activeSegment()?.spilled)
+        this.spool.closeActive();
+      // Spooled rows are older than queued ones: replay them first so rows arrive in order.
+      if (this.spool.nextSpilled() || this.replay) {
+        await this.replayChunk();
+      } else if (this.queue.length > 0) {
+        await this.writeQueued();
+      } else if (this.spool.activeSegment()?.spilled) {
+        // Everything in memory is written; close the segment that holds spilled rows so it can be replayed.
+        this.spool.closeActive();
+      } else {
+        const active = this.spool.activeSegment();
+        // Idle: start a fresh segment once this one is all written, so the spool does not grow without bound.
+        if (active && active.bytes > 0 && active.pending === 0) this.spool.closeActive();
+      }
+      if (this.mode === "spooling") {
+        this.mode = "live";
+        // Rows spooled during the outage sit in the active segment: close it now, before new records are queued,
+        // so it is replayed ahead of them.
+        if (this.spool.activeSegment()?.spilled) this.spool.closeActive();
+        this.logger.info("audit: database writes succeed again, back to live mode");
+      }
+      await this.spool.collect();
+    } catch (err) {
+      this.counters.writeErrors++;
+      this.noteError(err, "audit: database write failed, spooling");
+      if (this.mode === "live") {
+        this.mode = "spooling";
+        // Everything queued is already in the spool files; mark them for replay and free the memory.
+        for (const item of this.queue)
+          if (item.seg) {
+            item.seg.pending--;
+            item.seg.spilled = true;
+          }
+        const unspooled = this.queue.filter((q) => !q.seg);
+        this.queue = unspooled.slice(0, this.queueSize);
+      }
+    }
+  }
+
+  private async writeQueued(): Promise<void> {
+    const batch = this.queue.slice(0, BATCH_ROWS);
+    await this.insert(batch.map((q) => q.row));
+    this.queue.splice(0, batch.length);
+    for (const q of batch) if (q.seg) q.seg.pending--;
+  }
+
+  private async replayChunk(): Promise<void> {
+    if (!this.replay) {
+      const seg = this.spool.nextSpilled()!;
+      const rows: NewAuditLogRow[] = [];
+      let torn = 0;
+      for (const line of await readSegmentLines(seg)) {
+        const row = spoolLineToRow(line);
+        if (row) rows.push(row);
+        else torn++;
+      }
+      if (torn > 0) this.logger.warn({ file: seg.file, torn }, "audit: skipped unreadable spool lines");
+      this.replay = { seg, rows, next: 0 };
+    }
+    const r = this.replay;
+    const rows = r.rows.slice(r.next, r.next + BATCH_ROWS);
+    await this.insert(rows);
+    r.next += rows.length;
+    if (r.next >= r.rows.length) {
+      this.replay = null;
+      r.seg.spilled = false;
+      r.seg.pending = 0;
+      await this.spool.remove(r.seg);
+      this.logger.info({ file: r.seg.file, rows: r.rows.length }, "audit: spool segment replayed");
+    }
+  }
+
+  private async insert(rows: NewAuditLogRow[]): Promise<void> {
+    let inserted: number;
+    try {
+      inserted = await insertAuditRows(this.db, rows);
+    } catch (err) {
+      if (!isMissingPartitionError(err)) throw err;
+      const days = new Set(rows.map((r) => utcDay(new Date(r.ts)).getTime()));
+      for (const day of days) await ensureDayPartition(this.db, new Date(day));
+      inserted = await insertAuditRows(this.db, rows);
+    }
+    this.counters.rowsWritten += inserted;
+    this.lastFlushAt = this.now();
+  }
+
+  private lastErrorLogAt = 0;
+
+  private noteError(err: unknown, message: string): void {
+    const summary = errSummary(err);
+    this.lastError = summary.message;
+    // A failing database would otherwise log once per batch attempt.
+    const t = Date.now();
+    if (t - this.lastErrorLogAt >= 5_000) {
+      this.lastErrorLogAt = t;
+      this.logger.error({ err: summary, stats: this.statsForLog() }, message);
+    }
+  }
+
+  private statsForLog() {
+    const s = this.spool.totals();
+    return {
+      queueDepth: this.queue.length,
+      spoolFiles: s.files,
+      spoolBytes: s.bytes,
+      writeErrors: this.counters.writeErrors,
+    };
+  }
+}

@@ -1,0 +1,212 @@
+import fs from "node:fs";
+import path from "node:path";
+import { sql } from "kysely";
+import { afterEach, describe, expect, it } from "vitest";
+import { listDayPartitions, partitionNameFor, addDays, utcDay } from "../../src/audit/audit-partitions.js";
+import { createAuditWriter, type AuditWriter } from "../../src/audit/audit-writer.js";
+import { captureBody } from "../../src/audit/audit-record.js";
+import { makeRecord, openAuditTestDb, TEST_AUDIT_CONFIG, type AuditTestDb } from "./audit-fixtures.js";
+
+for (const kind of ["postgres", "embedded"] as const) {
+  describe(`audit writer (${kind})`, () => {
+    let t: AuditTestDb;
+    let writer: AuditWriter | undefined;
+
+    afterEach(async () => {
+      await writer?.drain(2_000);
+      writer = undefined;
+      await t?.close();
+    });
+
+    async function start(overrides: Partial<typeof TEST_AUDIT_CONFIG> = {}) {
+      t = await openAuditTestDb(kind);
+      writer = await createAuditWriter({
+        db: t.database.db,
+        config: { dataDir: t.dataDir, audit: { ...TEST_AUDIT_CONFIG, ...overrides } },
+        logger: t.logs.logger,
+      });
+      return writer;
+    }
+
+    const count = async () =>
+      Number(
+        (await sql<{ n: number }>`SELECT count(*)::int AS n FROM audit_log`.execute(t.database.db)).rows[0]!
+          .n,
+      );
+
+    it("creates day partitions from yesterday to a week ahead at start", async () => {
+      await start();
+      const names = (await listDayPartitions(t.database.db)).map((p) => p.name);
+      const today = utcDay(new Date());
+      for (let d = -1; d <= 7; d++) expect(names).toContain(partitionNameFor(addDays(today, d)));
+    });
+
+    it("writes every record exactly once, with every field, without the caller waiting", async () => {
+      const w = await start();
+      const records = Array.from({ length: 1_234 }, () => makeRecord());
+      for (const r of records) w.record(r);
+      expect(w.stats().queue_depth).toBeGreaterThan(0);
+      await w.flush();
+      expect(await count()).toBe(1_234);
+      const stats = w.stats();
+      expect(stats).toMatchObject({
+        queue_depth: 0,
+        rows_written: 1_234,
+        write_errors: 0,
+        dropped: 0,
+        mode: "live",
+      });
+      expect(stats.last_flush_at).not.toBeNull();
+
+      const first = records[0]!;
+      const row = await t.database.db
+        .selectFrom("audit_log")
+        .selectAll()
+        .where("request_id", "=", first.requestId)
+        .executeTakeFirstOrThrow();
+      expect(row).toMatchObject({
+        request_id: first.requestId,
+        gateway: "post",
+        api_user_id: "usr_test",
+        api_user_name: "Test User",
+        tenant_id: "default",
+        method: "POST",
+        path: "/v1/chat/completions",
+        model: "hermes-agent",
+        status: 200,
+        stream: false,
+        latency_ms: 12,
+        ttfb_ms: 5,
+        prompt_tokens: 10,
+        completion_tokens: 2,
+        total_tokens: 12,
+        usage_source: "provider",
+        client_ip: "127.0.0.1",
+        user_agent: "test",
+        error_code: null,
+        aborted: false,
+        request_body: first.requestBody!.text,
+        request_truncated: false,
+        response_body: first.responseBody!.text,
+      });
+      expect(row.ts.getTime()).toBe(first.ts.getTime());
+    });
+
+    it("flushes on its own within the flush interval", async () => {
+      const w = await start({ flushMs: 50 });
+      w.record(makeRecord());
+      const deadline = Date.now() + 10_000;
+      while ((await count()) < 1 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+      expect(await count()).toBe(1);
+    });
+
+    it("stores bodies over the cap truncated and flagged with their original size", async () => {
+      const w = await start();
+      const big = JSON.stringify({ messages: [{ role: "user", content: "é".repeat(5_000) }] });
+      const r = makeRecord({ requestBody: captureBody(big, 1_000), responseBody: captureBody("ok", 1_000) });
+      w.record(r);
+      await w.flush();
+      const row = await t.database.db
+        .selectFrom("audit_log")
+        .selectAll()
+        .where("request_id", "=", r.requestId)
+        .executeTakeFirstOrThrow();
+      expect(row.request_truncated).toBe(true);
+      expect(row.request_bytes).toBe(Buffer.byteLength(big));
+      expect(Buffer.byteLength(row.request_body!)).toBeLessThanOrEqual(1_000);
+      expect(big.startsWith(row.request_body!)).toBe(true);
+      expect(row.response_truncated).toBe(false);
+      expect(row.response_bytes).toBe(2);
+    });
+
+    it("creates a missing day partition on demand", async () => {
+      const w = await start();
+      const old = new Date(Date.now() - 20 * 86_400_000);
+      const r = makeRecord({ ts: old });
+      w.record(r);
+      await w.flush();
+      expect(await count()).toBe(1);
+      expect((await listDayPartitions(t.database.db)).map((p) => p.name)).toContain(partitionNameFor(old));
+    });
+
+    it("spools while the audit table is unavailable and replays everything exactly once, in order", async () => {
+      const w = await start();
+      const before = Array.from({ length: 50 }, () => makeRecord());
+      for (const r of before) w.record(r);
+      await w.flush();
+      // A real failure of every insert: the table is gone from under the writer.
+      await sql`ALTER TABLE audit_log RENAME TO audit_log_away`.execute(t.database.db);
+      const during = Array.from({ length: 700 }, () => makeRecord());
+      for (const r of during.slice(0, 300)) w.record(r);
+      await w.flush();
+      expect(w.stats().mode).toBe("spooling");
+      expect(w.stats().write_errors).toBeGreaterThan(0);
+      for (const r of during.slice(300)) w.record(r);
+      expect(w.stats().spool_bytes).toBeGreaterThan(0);
+      expect(w.stats().queue_depth).toBe(0);
+      await sql`ALTER TABLE audit_log_away RENAME TO audit_log`.execute(t.database.db);
+      const after = Array.from({ length: 20 }, () => makeRecord());
+      const deadline = Date.now() + 20_000;
+      while (w.stats().mode === "spooling" && Date.now() < deadline)
+        await new Promise((r) => setTimeout(r, 50));
+      for (const r of after) w.record(r);
+      await w.flush();
+      const rows = await t.database.db
+        .selectFrom("audit_log")
+        .select(["request_id", "id"])
+        .orderBy("id")
+        .execute();
+      const expected = [...before, ...during, ...after].map((r) => r.requestId);
+      expect(rows.map((r) => r.request_id)).toEqual(expected);
+      // Nothing left behind once it is all written.
+      expect(w.stats().spool_files).toBeLessThanOrEqual(1);
+    });
+
+    it("replays a spool left by a killed run without duplicating rows already written", async () => {
+      const w = await start();
+      const records = Array.from({ length: 100 }, () => makeRecord());
+      for (const r of records) w.record(r);
+      await w.flush();
+      // Simulate kill -9 after the commit but before the segment was deleted: copy the journal aside first.
+      const spoolDir = path.join(t.dataDir, "audit-spool");
+      const files = fs.readdirSync(spoolDir);
+      expect(files.length).toBeGreaterThan(0);
+      const saved = files.map((f) => [f, fs.readFileSync(path.join(spoolDir, f))] as const);
+      await w.drain(2_000);
+      writer = undefined;
+      for (const [f, data] of saved) fs.writeFileSync(path.join(spoolDir, f), data);
+      const extra = makeRecord();
+      fs.appendFileSync(
+        path.join(spoolDir, saved.at(-1)![0]),
+        `${JSON.stringify({ ...toSpool(extra) })}\n{"torn":`,
+      );
+
+      writer = await createAuditWriter({
+        db: t.database.db,
+        config: { dataDir: t.dataDir, audit: TEST_AUDIT_CONFIG },
+        logger: t.logs.logger,
+      });
+      await writer.flush();
+      expect(await count()).toBe(101);
+      expect(writer.stats().rows_written).toBe(1);
+      expect(fs.readdirSync(spoolDir).filter((f) => saved.some(([s]) => s === f))).toEqual([]);
+    });
+  });
+}
+
+function toSpool(r: ReturnType<typeof makeRecord>) {
+  return {
+    ts: r.ts.toISOString(),
+    request_id: r.requestId,
+    gateway: r.gateway,
+    api_user_id: r.apiUserId,
+    method: r.method,
+    path: r.path,
+    status: r.status,
+    stream: r.stream,
+    latency_ms: r.latencyMs,
+    aborted: r.aborted,
+    request_truncated: false,
+    response_truncated: false,
+  };
+}
