@@ -8,6 +8,7 @@ import type { Config } from "../config/config.js";
 import { openDatabase, type Database } from "../db/database.js";
 import { migrateToLatest } from "../db/migrate.js";
 import { createReadinessCheck } from "../db/readiness.js";
+import { createGatewayServices, type GatewayServices } from "../gateway/gateway-services.js";
 import type { ReadinessCheck } from "../http/create-app.js";
 import type { Logger } from "../logging/logger.js";
 import { ensureDefaultTenant } from "../tenants/default-tenant.js";
@@ -24,6 +25,8 @@ export interface Deps {
   readonly audit: AuditWriter;
   /** Admin login, sessions and the brute-force limiter (src/admin-auth). */
   readonly adminAuth: AdminAuth;
+  /** Key verifier, rate limiter, usage meter and upstream client shared by both gateways (src/gateway). */
+  readonly gateway: GatewayServices;
 }
 
 export async function createDeps(config: Config, logger: Logger): Promise<Deps> {
@@ -59,6 +62,12 @@ export async function createDeps(config: Config, logger: Logger): Promise<Deps> 
     throw err;
   });
   lifecycle.onDrain("audit", () => audit.drain(Math.max(config.shutdownGraceMs, 1_000)));
+  const gateway = await createGatewayServices(config, logger, database, lifecycle).catch(
+    async (err: unknown) => {
+      await lifecycle.close();
+      throw err;
+    },
+  );
 
   return {
     config,
@@ -69,5 +78,6 @@ export async function createDeps(config: Config, logger: Logger): Promise<Deps> 
     startedAt: new Date(),
     audit,
     adminAuth,
+    gateway,
   };
 }

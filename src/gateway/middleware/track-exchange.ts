@@ -1,0 +1,52 @@
+/**
+ * @module Opens an Exchange for every /v1 request and closes it when the handler is done: adds the limit headers
+ * and, unless a stream will finish it later, settles usage and records the audit entry (rejections included).
+ */
+import type { MiddlewareHandler } from "hono";
+import type { Gateway } from "../../config/config.js";
+import { isAppError } from "../../errors/app-error.js";
+import { Exchange, type ExchangeDeps } from "../exchange.js";
+
+export function trackExchange(deps: ExchangeDeps, gateway: Gateway, trustProxy: boolean): MiddlewareHandler {
+  return async function openExchange(c, next) {
+    const ex = new Exchange(deps, {
+      requestId: c.get("requestId"),
+      gateway,
+      method: c.req.method,
+      path: c.req.path,
+      clientIp: clientIp(c.req.raw.headers, c.env as NodeEnv | undefined, trustProxy),
+      userAgent: c.req.header("user-agent") ?? null,
+    });
+    c.set("exchange", ex);
+    await next();
+    if (ex.tenant) {
+      const headers = ex.limitHeaders();
+      for (const name in headers) c.res.headers.set(name, headers[name]!);
+    }
+    if (!ex.deferred) ex.finish(c.res.status, errorCodeOf(c.error, ex.responseText, c.res.status));
+  };
+}
+
+type NodeEnv = { incoming?: { socket?: { remoteAddress?: string } } };
+
+function clientIp(headers: Headers, env: NodeEnv | undefined, trustProxy: boolean): string | null {
+  if (trustProxy) {
+    const xff = headers.get("x-forwarded-for");
+    if (xff) return xff.split(",")[0]!.trim() || null;
+  }
+  return env?.incoming?.socket?.remoteAddress ?? null;
+}
+
+/** Our error code, or the upstream's for a passed-through error answer. */
+function errorCodeOf(error: unknown, responseText: string | null, status: number): string | null {
+  if (isAppError(error)) return error.code;
+  if (error) return "internal";
+  if (status < 400) return null;
+  if (status === 404 && !responseText) return "not_found";
+  try {
+    const code = (JSON.parse(responseText ?? "") as { error?: { code?: unknown } }).error?.code;
+    return typeof code === "string" ? code : "upstream_error";
+  } catch {
+    return "upstream_error";
+  }
+}

@@ -1,0 +1,187 @@
+/**
+ * @module The pipeline every /v1 route shares after authentication and the rate limit: read and check the body,
+ * admit it against the monthly cap, call the tenant's upstream, and answer (JSON, or SSE tapped for usage).
+ */
+import type { Context } from "hono";
+import type { Gateway } from "../config/config.js";
+import { AppError } from "../errors/app-error.js";
+import { openAiErrorBody } from "../http/render-error.js";
+import { admissionEstimate, requestedMaxTokens } from "../usage/token-estimate.js";
+import type { UsageMeter } from "../usage/usage-meter.js";
+import type { Exchange } from "./exchange.js";
+import { readJsonBody, type JsonBody } from "./upstream/request-body.js";
+import { SseAssembler, type StreamKind } from "./upstream/sse-assembler.js";
+import { tapSse } from "./upstream/sse-tap.js";
+import {
+  ClientAbortedError,
+  type UpstreamClient,
+  type UpstreamResponse,
+} from "./upstream/upstream-client.js";
+import { clientHeaders, upstreamHeaders, upstreamTarget } from "./upstream/upstream-target.js";
+import { estimateUsage, readUsage } from "./upstream/usage-shapes.js";
+
+export type RouteKind = StreamKind | "embeddings" | "models";
+
+export type ProxyContext = {
+  gateway: Gateway;
+  upstream: UpstreamClient;
+  usage: UsageMeter;
+  maxRequestBytes: number;
+  defaultMaxTokens: number;
+};
+
+declare module "hono" {
+  interface ContextVariableMap {
+    exchange: Exchange;
+  }
+}
+
+/** Status recorded for a request whose client left before any answer (nginx's convention). */
+export const CLIENT_CLOSED_STATUS = 499;
+
+export async function proxyRequest(c: Context, ctx: ProxyContext, kind: RouteKind): Promise<Response> {
+  const ex = c.get("exchange");
+  const key = ex.key!;
+  const body = kind === "models" ? null : await readJsonBody(c.req.raw, ctx.maxRequestBytes);
+  const streamable = kind === "chat" || kind === "completions" || kind === "responses";
+  if (body) {
+    ex.requestText = body.text;
+    if (typeof body.json.model === "string") ex.model = body.json.model;
+    ex.stream = streamable && body.json.stream === true;
+  }
+  if (key.monthlyTokenCap !== null) {
+    const admission = await ctx.usage.admit(
+      key.apiUserId,
+      key.monthlyTokenCap,
+      estimateOf(kind, body, ctx),
+      ex.startedAt,
+    );
+    ex.monthlyRemaining = admission.remaining;
+    if (!admission.admitted) {
+      throw new AppError("insufficient_quota", "This API key has used its monthly token budget.");
+    }
+    ex.reservation = admission.reservation;
+  }
+  ex.admitted = true;
+
+  // Ask for usage on the client's behalf; the extra chunk is removed again before it reaches the client.
+  const wantsUsage =
+    (body?.json.stream_options as { include_usage?: unknown } | undefined)?.include_usage === true;
+  const addUsage = ex.stream && kind !== "responses" && !wantsUsage;
+  const outgoing = addUsage
+    ? JSON.stringify({
+        ...body!.json,
+        stream_options: { ...(body!.json.stream_options as object), include_usage: true },
+      })
+    : (body?.text ?? null);
+
+  const url = c.req.url;
+  const target = upstreamTarget(ex.tenant!, ctx.gateway, url.slice(url.indexOf("/", 8)));
+  let res: UpstreamResponse;
+  try {
+    res = await ctx.upstream.send({
+      origin: target.origin,
+      path: target.path,
+      method: kind === "models" ? "GET" : "POST",
+      headers: upstreamHeaders(c.req.raw.headers, {
+        requestId: ex.start.requestId,
+        key,
+        tenant: ex.tenant!,
+        hasBody: body !== null,
+      }),
+      body: outgoing,
+      clientSignal: c.req.raw.signal,
+    });
+  } catch (err) {
+    if (!(err instanceof ClientAbortedError)) throw err;
+    ex.aborted = true;
+    return new Response(null, { status: CLIENT_CLOSED_STATUS });
+  }
+  const headers = clientHeaders(res.headers);
+  headers["x-request-id"] = ex.start.requestId;
+  const isSse = String(res.headers["content-type"] ?? "").startsWith("text/event-stream");
+  if (ex.stream && isSse && res.status < 400)
+    return streamAnswer(ex, res, headers, kind as StreamKind, addUsage);
+  return jsonAnswer(ex, res, headers, kind, body);
+}
+
+function estimateOf(kind: RouteKind, body: JsonBody | null, ctx: ProxyContext): number {
+  if (!body) return 0;
+  if (kind === "embeddings") return body.bytes;
+  return admissionEstimate(body.bytes, requestedMaxTokens(body.json) ?? ctx.defaultMaxTokens);
+}
+
+async function jsonAnswer(
+  ex: Exchange,
+  res: UpstreamResponse,
+  headers: Record<string, string>,
+  kind: RouteKind,
+  body: JsonBody | null,
+): Promise<Response> {
+  let text: string;
+  try {
+    text = await res.body.text();
+  } catch (err) {
+    if (res.failure() === "timeout")
+      throw new AppError("upstream_timeout", "The upstream did not answer in time.", { cause: err });
+    if (res.failure() === "client_abort") {
+      ex.aborted = true;
+      return new Response(null, { status: CLIENT_CLOSED_STATUS });
+    }
+    throw new AppError("upstream_unreachable", "The upstream connection failed mid-answer.", { cause: err });
+  } finally {
+    res.done();
+  }
+  ex.markFirstByte();
+  ex.responseText = text;
+  if (res.status < 400 && kind !== "models") {
+    let usage = null;
+    try {
+      usage = readUsage((JSON.parse(text) as { usage?: unknown }).usage);
+    } catch {
+      // Not JSON: passed through as is, usage estimated below.
+    }
+    ex.usage = usage ?? estimateUsage(body?.text ?? "", text);
+  }
+  return new Response(text, { status: res.status, headers });
+}
+
+function streamAnswer(
+  ex: Exchange,
+  res: UpstreamResponse,
+  headers: Record<string, string>,
+  kind: StreamKind,
+  hideUsageChunk: boolean,
+): Response {
+  const assembler = new SseAssembler(kind, hideUsageChunk);
+  ex.deferred = true;
+  const stream = tapSse(res.body, {
+    assembler,
+    onFirstByte: () => ex.markFirstByte(),
+    failure: res.failure,
+    errorFrame: (why) =>
+      `data: ${JSON.stringify(
+        openAiErrorBody(
+          why === "timeout"
+            ? new AppError("upstream_timeout", "The upstream did not finish in time.")
+            : new AppError("upstream_unreachable", "The upstream connection failed mid-stream."),
+        ),
+      )}\n\n`,
+    onEnd: (end) => {
+      res.done();
+      ex.usage = assembler.usage ?? estimateUsage(ex.requestText ?? "", assembler.completionText());
+      ex.responseText = assembler.assembled();
+      ex.aborted = end === "aborted";
+      const code =
+        end === "timeout"
+          ? "upstream_timeout"
+          : end === "failed"
+            ? "upstream_unreachable"
+            : assembler.errorCode;
+      // The status line already went out; `aborted` tells the rest.
+      ex.finish(res.status, code);
+    },
+  });
+  headers["cache-control"] = "no-cache";
+  return new Response(stream, { status: res.status, headers });
+}

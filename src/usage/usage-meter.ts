@@ -1,0 +1,167 @@
+/**
+ * @module Monthly token caps and usage accounting. Admission is one conditional upsert (only for keys with a cap);
+ * everything else (settling reservations, request counts, daily totals, last use) is queued in memory, aggregated
+ * per user and period, and written in the background every `flushMs`, and once more on shutdown.
+ */
+import type { Kysely } from "kysely";
+import type { DB } from "../db/schema.js";
+import type { Logger } from "../logging/logger.js";
+import { errSummary } from "../db/database.js";
+import { dayOf, monthOf } from "./usage-period.js";
+import {
+  applySettlements,
+  readMonthlyTotals,
+  reserveMonthlyTokens,
+  type DailySettlement,
+  type LastUse,
+  type MonthlySettlement,
+} from "./usage.repository.js";
+
+/** Tokens held against a month's cap until the request ends. */
+export type Reservation = { apiUserId: string; month: string; tokens: number };
+
+export type Admission =
+  { admitted: true; reservation: Reservation; remaining: number } | { admitted: false; remaining: number };
+
+export type Settlement = {
+  apiUserId: string;
+  /** The reservation to release, or null for keys without a cap. */
+  reservation: Reservation | null;
+  /** Tokens the request actually used (0 when it failed before the upstream answered). */
+  tokens: number;
+  at: Date;
+};
+
+export type UsageMeterOptions = { db: Kysely<DB>; logger: Logger; flushMs: number };
+
+export class UsageMeter {
+  private monthly = new Map<string, MonthlySettlement>();
+  private daily = new Map<string, DailySettlement>();
+  private lastUse = new Map<string, LastUse>();
+  private timer: NodeJS.Timeout | null = null;
+  private flushing: Promise<void> | null = null;
+
+  constructor(private readonly options: UsageMeterOptions) {}
+
+  /** Reserves `estimate` tokens against `cap` for this month, atomically; one database round trip. */
+  async admit(apiUserId: string, cap: number, estimate: number, now: Date): Promise<Admission> {
+    const month = monthOf(now);
+    const totals = await reserveMonthlyTokens(this.options.db, { apiUserId, month, estimate, cap });
+    if (totals) {
+      return {
+        admitted: true,
+        reservation: { apiUserId, month, tokens: estimate },
+        remaining: Math.max(0, cap - totals.tokensUsed - totals.tokensReserved),
+      };
+    }
+    // Rejections are rare and off the fast path; read the totals so the client sees what is left.
+    const current = await readMonthlyTotals(this.options.db, apiUserId, month);
+    return { admitted: false, remaining: Math.max(0, cap - current.tokensUsed - current.tokensReserved) };
+  }
+
+  /** Queues the end of a request; never blocks and never throws. */
+  settle(s: Settlement): void {
+    const month = s.reservation?.month ?? monthOf(s.at);
+    const mk = `${s.apiUserId}\u0000${month}`;
+    const m = this.monthly.get(mk);
+    const released = s.reservation?.tokens ?? 0;
+    if (m) {
+      m.used += s.tokens;
+      m.released += released;
+      m.requests += 1;
+    } else {
+      this.monthly.set(mk, { apiUserId: s.apiUserId, month, used: s.tokens, released, requests: 1 });
+    }
+    const day = dayOf(s.at);
+    const dk = `${s.apiUserId}\u0000${day}`;
+    const d = this.daily.get(dk);
+    if (d) {
+      d.tokens += s.tokens;
+      d.requests += 1;
+    } else {
+      this.daily.set(dk, { apiUserId: s.apiUserId, day, tokens: s.tokens, requests: 1 });
+    }
+    const last = this.lastUse.get(s.apiUserId);
+    if (!last || last.at < s.at) this.lastUse.set(s.apiUserId, { apiUserId: s.apiUserId, at: s.at });
+  }
+
+  /** Settlements queued and not yet written. */
+  get pending(): number {
+    return this.monthly.size;
+  }
+
+  start(): void {
+    if (this.timer) return;
+    this.timer = setInterval(() => void this.flush(), this.options.flushMs);
+    this.timer.unref();
+  }
+
+  /** Writes everything queued so far; concurrent calls share one write. */
+  flush(): Promise<void> {
+    if (this.flushing) return this.flushing.then(() => this.flush());
+    if (this.monthly.size === 0 && this.lastUse.size === 0) return Promise.resolve();
+    const batch = {
+      monthly: [...this.monthly.values()].sort((a, b) => cmp(a.apiUserId, b.apiUserId)),
+      daily: [...this.daily.values()].sort((a, b) => cmp(a.apiUserId, b.apiUserId)),
+      lastUse: [...this.lastUse.values()].sort((a, b) => cmp(a.apiUserId, b.apiUserId)),
+    };
+    this.monthly = new Map();
+    this.daily = new Map();
+    this.lastUse = new Map();
+    this.flushing = applySettlements(this.options.db, batch)
+      .catch((err: unknown) => {
+        // Keep the batch: reservations stay held (safe side) until a later flush succeeds.
+        this.options.logger.warn(
+          { err: errSummary(err), users: batch.monthly.length },
+          "usage: settlement failed, will retry",
+        );
+        this.requeue(batch);
+      })
+      .finally(() => {
+        this.flushing = null;
+      });
+    return this.flushing;
+  }
+
+  /** Stops the timer and writes what is left (run at shutdown, before the database closes). */
+  async stop(): Promise<void> {
+    if (this.timer) clearInterval(this.timer);
+    this.timer = null;
+    await this.flush();
+    if (this.pending > 0) {
+      this.options.logger.error({ users: this.pending }, "usage: settlements lost at shutdown");
+    }
+  }
+
+  private requeue(batch: {
+    monthly: MonthlySettlement[];
+    daily: DailySettlement[];
+    lastUse: LastUse[];
+  }): void {
+    for (const m of batch.monthly) {
+      const k = `${m.apiUserId}\u0000${m.month}`;
+      const cur = this.monthly.get(k);
+      if (cur) {
+        cur.used += m.used;
+        cur.released += m.released;
+        cur.requests += m.requests;
+      } else this.monthly.set(k, m);
+    }
+    for (const d of batch.daily) {
+      const k = `${d.apiUserId}\u0000${d.day}`;
+      const cur = this.daily.get(k);
+      if (cur) {
+        cur.tokens += d.tokens;
+        cur.requests += d.requests;
+      } else this.daily.set(k, d);
+    }
+    for (const l of batch.lastUse) {
+      const cur = this.lastUse.get(l.apiUserId);
+      if (!cur || cur.at < l.at) this.lastUse.set(l.apiUserId, l);
+    }
+  }
+}
+
+function cmp(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
