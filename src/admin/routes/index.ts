@@ -5,10 +5,12 @@
 import type { Hono } from "hono";
 import type { Deps } from "../../app/create-deps.js";
 import { requireSession } from "../middleware/session.js";
+import { registerLogRoutes } from "./logs/index.js";
 import { registerStatusRoutes } from "./status/index.js";
 
 export function registerAdminRoutes(app: Hono, deps: Deps): void {
   app.use("/api/admin/*", requireSession({ auth: deps.adminAuth, trustProxy: deps.config.http.trustProxy }));
 
   registerStatusRoutes(app, deps);
+  registerLogRoutes(app, deps);
 }
