@@ -1,7 +1,8 @@
 /**
  * @module Tenant queries. Plain functions over Kysely; the service owns transactions.
  */
-import type { Kysely, Transaction } from "kysely";
+import { sql, type Kysely, type Transaction } from "kysely";
+import { CHANNELS } from "../db/notifications.js";
 import type { DB, NewTenantRow, TenantRow, TenantUpdate } from "../db/schema.js";
 
 type Db = Kysely<DB> | Transaction<DB>;
@@ -10,8 +11,14 @@ export async function findTenantById(db: Db, id: string): Promise<TenantRow | un
   return db.selectFrom("tenants").selectAll().where("id", "=", id).executeTakeFirst();
 }
 
-export async function insertTenant(db: Db, row: NewTenantRow): Promise<TenantRow> {
-  return db.insertInto("tenants").values(row).returningAll().executeTakeFirstOrThrow();
+/** Undefined when the id is taken (also by a concurrent insert that committed first). */
+export async function insertTenant(db: Db, row: NewTenantRow): Promise<TenantRow | undefined> {
+  return db
+    .insertInto("tenants")
+    .values(row)
+    .onConflict((oc) => oc.column("id").doNothing())
+    .returningAll()
+    .executeTakeFirst();
 }
 
 export async function updateTenant(
@@ -25,4 +32,32 @@ export async function updateTenant(
     .where("id", "=", id)
     .returningAll()
     .executeTakeFirst();
+}
+
+/** Locks the row for the rest of the transaction, so concurrent updates and deletes serialise. */
+export async function lockTenantById(tx: Transaction<DB>, id: string): Promise<TenantRow | undefined> {
+  return tx.selectFrom("tenants").selectAll().where("id", "=", id).forUpdate().executeTakeFirst();
+}
+
+export async function listTenants(db: Db): Promise<TenantRow[]> {
+  return db.selectFrom("tenants").selectAll().orderBy("created_at", "asc").orderBy("id", "asc").execute();
+}
+
+export async function deleteTenantRow(db: Db, id: string): Promise<boolean> {
+  const res = await db.deleteFrom("tenants").where("id", "=", id).executeTakeFirst();
+  return Number(res.numDeletedRows) > 0;
+}
+
+export async function countApiUsersOfTenant(db: Db, tenantId: string): Promise<number> {
+  const row = await db
+    .selectFrom("api_users")
+    .select((eb) => eb.fn.countAll<number>().as("n"))
+    .where("tenant_id", "=", tenantId)
+    .executeTakeFirstOrThrow();
+  return Number(row.n);
+}
+
+/** Tells every instance's tenant cache to drop this tenant; delivered when the transaction commits. */
+export async function notifyTenantChanged(db: Db, tenantId: string): Promise<void> {
+  await sql`SELECT pg_notify(${CHANNELS.tenantChanged}, ${tenantId})`.execute(db);
 }

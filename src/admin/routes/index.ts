@@ -5,12 +5,20 @@
 import type { Hono } from "hono";
 import type { Deps } from "../../app/create-deps.js";
 import { requireSession } from "../middleware/session.js";
+import { registerApiUserRoutes } from "./api-users/index.js";
+import { registerUsageRoutes } from "./api-users/usage.js";
+import { registerAdminEventRoutes } from "./events/index.js";
 import { registerLogRoutes } from "./logs/index.js";
 import { registerStatusRoutes } from "./status/index.js";
+import { registerTenantRoutes } from "./tenants/index.js";
 
 export function registerAdminRoutes(app: Hono, deps: Deps): void {
   app.use("/api/admin/*", requireSession({ auth: deps.adminAuth, trustProxy: deps.config.http.trustProxy }));
 
   registerStatusRoutes(app, deps);
   registerLogRoutes(app, deps);
+  registerTenantRoutes(app, deps);
+  registerApiUserRoutes(app, deps);
+  registerUsageRoutes(app, deps);
+  registerAdminEventRoutes(app, deps);
 }

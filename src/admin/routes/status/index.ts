@@ -3,6 +3,7 @@
  */
 import type { Hono } from "hono";
 import type { Deps } from "../../../app/create-deps.js";
+import type { AuditStats } from "../../../audit/audit-writer.js";
 import { readPackageVersion } from "../../static-files.js";
 
 export type StatusResponse = {
@@ -11,15 +12,13 @@ export type StatusResponse = {
   started_at: string;
   uptime_seconds: number;
   database: { kind: "postgres" | "embedded"; healthy: boolean; reason: string | null };
-  audit: unknown;
+  audit: AuditStats;
 };
 
 export function registerStatusRoutes(app: Hono, deps: Deps): void {
   const version = readPackageVersion();
   app.get("/api/admin/status", async (c) => {
     const health = await deps.readiness();
-    // The audit sink is optional in Deps' history: older builds had none, so status degrades to null.
-    const audit = (deps as { audit?: { stats?: () => unknown } }).audit;
     const body: StatusResponse = {
       version,
       git_commit: deps.config.gitCommit ?? null,
@@ -30,7 +29,7 @@ export function registerStatusRoutes(app: Hono, deps: Deps): void {
         healthy: health.ok,
         reason: health.ok ? null : health.reason,
       },
-      audit: audit?.stats ? audit.stats() : null,
+      audit: deps.audit.stats(),
     };
     return c.json(body);
   });

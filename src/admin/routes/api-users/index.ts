@@ -1,0 +1,87 @@
+/**
+ * @module /api/admin/api-users: list, create, get, update, delete, plus rotate and revoke. Create and rotate are the
+ * only answers carrying a plaintext key.
+ */
+import type { Hono } from "hono";
+import { z } from "zod";
+import type { Deps } from "../../../app/create-deps.js";
+import * as keys from "../../../keys/keys.service.js";
+import { actorOf } from "../../middleware/session.js";
+import { parseJsonBody, parseQuery } from "../../validation.js";
+import {
+  CreateApiUserRequest,
+  UpdateApiUserRequest,
+  withUsage,
+  type IssuedKeyResponse,
+} from "./api-user-response.js";
+
+const ListQuery = z.object({ tenant_id: z.string().max(63, "is too long").optional() });
+/** Rotate and revoke take no fields; an empty JSON object (or no body) is fine. */
+const EmptyBody = z.strictObject({});
+
+export function registerApiUserRoutes(app: Hono, deps: Deps): void {
+  const ctx: keys.KeysContext = { db: deps.database.db, keyPepper: deps.config.secrets.keyPepper };
+  const one = async (user: keys.ApiUser) => (await withUsage(deps, [user]))[0]!;
+
+  app.get("/api/admin/api-users", async (c) => {
+    const query = parseQuery(c, ListQuery);
+    const users = await keys.listApiUsers(ctx, query.tenant_id ? { tenantId: query.tenant_id } : {});
+    return c.json({ data: await withUsage(deps, users) });
+  });
+
+  app.post("/api/admin/api-users", async (c) => {
+    const body = await parseJsonBody(c, CreateApiUserRequest);
+    const issued = await keys.createApiUser(
+      ctx,
+      {
+        name: body.name,
+        tenantId: body.tenant_id,
+        gateways: body.gateways,
+        rpmLimit: body.rpm_limit,
+        monthlyTokenCap: body.monthly_token_cap,
+      },
+      actorOf(c),
+    );
+    const response: IssuedKeyResponse = { api_user: await one(issued.apiUser), api_key: issued.apiKey };
+    c.header("cache-control", "no-store");
+    return c.json(response, 201);
+  });
+
+  app.get("/api/admin/api-users/:id", async (c) => {
+    return c.json(await one(await keys.getApiUser(ctx, c.req.param("id"))));
+  });
+
+  app.patch("/api/admin/api-users/:id", async (c) => {
+    const body = await parseJsonBody(c, UpdateApiUserRequest);
+    const user = await keys.updateApiUser(
+      ctx,
+      c.req.param("id"),
+      {
+        name: body.name,
+        gateways: body.gateways,
+        rpmLimit: body.rpm_limit,
+        monthlyTokenCap: body.monthly_token_cap,
+      },
+      actorOf(c),
+    );
+    return c.json(await one(user));
+  });
+
+  app.delete("/api/admin/api-users/:id", async (c) => {
+    await keys.deleteApiUser(ctx, c.req.param("id"), actorOf(c));
+    return c.body(null, 204);
+  });
+
+  app.post("/api/admin/api-users/:id/rotate", async (c) => {
+    await parseJsonBody(c, EmptyBody);
+    const issued = await keys.rotateApiKey(ctx, c.req.param("id"), actorOf(c));
+    const response: IssuedKeyResponse = { api_user: await one(issued.apiUser), api_key: issued.apiKey };
+    c.header("cache-control", "no-store");
+    return c.json(response);
+  });
+
+  app.post("/api/admin/api-users/:id/revoke", async (c) => {
+    await parseJsonBody(c, EmptyBody);
+    return c.json(await one(await keys.revokeApiUser(ctx, c.req.param("id"), actorOf(c))));
+  });
+}

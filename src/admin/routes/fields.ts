@@ -1,0 +1,30 @@
+/**
+ * @module Field schemas shared by the admin resources, each with a message that names what is expected (the
+ * validation helper prefixes the field name). Messages never quote the rejected value.
+ */
+import { z } from "zod";
+
+export const displayName = z
+  .string({ error: "must be a string" })
+  .trim()
+  .min(1, "must not be empty")
+  .max(200, "must be at most 200 characters");
+
+/** http(s) only, no embedded credentials (they would be shown back in every response). */
+export const upstreamUrl = z
+  .string({ error: "must be a string" })
+  .max(2048, "must be at most 2048 characters")
+  .refine(
+    (v) => URL.canParse(v) && /^https?:$/.test(new URL(v).protocol),
+    "must be an http:// or https:// URL",
+  )
+  .refine((v) => {
+    const u = new URL(v);
+    return u.username === "" && u.password === "";
+  }, "must not contain credentials; set upstream_api_key instead")
+  .refine((v) => new URL(v).search === "" && new URL(v).hash === "", "must not contain a query or fragment");
+
+export const upstreamApiKey = z
+  .string({ error: "must be a string" })
+  .min(1, "must not be empty (use null to remove it)")
+  .max(4096, "must be at most 4096 characters");
