@@ -8,7 +8,7 @@ import type { DB } from "../db/schema.js";
 import { addDays, dropPartition, listDayPartitions } from "./audit-partitions.js";
 
 /** Arbitrary constant shared by every instance: "hermes audit retention". */
-const RETENTION_LOCK_KEY = 0x4845524d4553_01n;
+export const RETENTION_LOCK_KEY = 0x4845524d4553_01n;
 
 export type RetentionRun = {
   at: string;
