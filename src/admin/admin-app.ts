@@ -7,6 +7,7 @@ import type { Deps } from "../app/create-deps.js";
 import { createBaseApp } from "../http/create-app.js";
 import { upstreamSecretWarning } from "../tenants/upstream-secret.js";
 import { csrfProtection } from "./middleware/csrf.js";
+import { registerPages } from "./pages.js";
 import { registerAuthRoutes } from "./routes/auth/index.js";
 import { registerAdminRoutes } from "./routes/index.js";
 
@@ -24,5 +25,6 @@ export function createAdminApp(deps: Deps): Hono {
   app.use("/api/*", csrfProtection({ trustProxy: deps.config.http.trustProxy }));
   registerAuthRoutes(app, deps);
   registerAdminRoutes(app, deps);
+  registerPages(app, deps);
   return app;
 }
