@@ -23,6 +23,8 @@ export function trackExchange(deps: ExchangeDeps, gateway: Gateway, trustProxy: 
       const headers = ex.limitHeaders();
       for (const name in headers) c.res.headers.set(name, headers[name]!);
     }
+    // The rest of an oversized body is never read: tell the client not to reuse this connection.
+    if (c.res.status === 413) c.res.headers.set("connection", "close");
     if (!ex.deferred) ex.finish(c.res.status, errorCodeOf(c.error, ex.responseText, c.res.status));
   };
 }
