@@ -14,15 +14,16 @@ export const displayName = z
 export const upstreamUrl = z
   .string({ error: "must be a string" })
   .max(2048, "must be at most 2048 characters")
-  .refine(
-    (v) => URL.canParse(v) && /^https?:$/.test(new URL(v).protocol),
-    "must be an http:// or https:// URL",
-  )
-  .refine((v) => {
-    const u = new URL(v);
-    return u.username === "" && u.password === "";
-  }, "must not contain credentials; set upstream_api_key instead")
-  .refine((v) => new URL(v).search === "" && new URL(v).hash === "", "must not contain a query or fragment");
+  .superRefine((value, ctx) => {
+    const url = URL.canParse(value) ? new URL(value) : null;
+    if (!url || !/^https?:$/.test(url.protocol) || !url.hostname) {
+      ctx.addIssue({ code: "custom", message: "must be an http:// or https:// URL" });
+    } else if (url.username !== "" || url.password !== "") {
+      ctx.addIssue({ code: "custom", message: "must not contain credentials; set upstream_api_key instead" });
+    } else if (url.search !== "" || url.hash !== "") {
+      ctx.addIssue({ code: "custom", message: "must not contain a query or fragment" });
+    }
+  });
 
 export const upstreamApiKey = z
   .string({ error: "must be a string" })
