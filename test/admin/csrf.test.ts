@@ -64,7 +64,10 @@ describe("CSRF protection", () => {
   });
 
   it("refuses Sec-Fetch-Site: cross-site and a null Origin", async () => {
-    for (const extra of [{ "sec-fetch-site": "cross-site" }, { origin: "null" }]) {
+    for (const extra of [{ "sec-fetch-site": "cross-site" }, { origin: "null" }] as Record<
+      string,
+      string
+    >[]) {
       const res = await fetch(`${svc.urls.admin}/api/admin/tenants`, {
         method: "POST",
         headers: { cookie: admin.cookie!, "content-type": "application/json", ...extra },
