@@ -1,4 +1,4 @@
-import OpenAI from "openai";
+import OpenAI, { APIError } from "openai";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { SYSTEM_ACTOR } from "../../src/admin-events/admin-events.repository.js";
 import { revokeApiUser } from "../../src/keys/keys.service.js";
@@ -23,13 +23,13 @@ afterAll(async () => {
 
 const ask = { model: "m", messages: [{ role: "user" as const, content: "hi" }], max_tokens: 20 };
 
-async function caught(p: Promise<unknown>): Promise<OpenAI.APIError> {
+async function caught(p: Promise<unknown>): Promise<APIError> {
   const err = await p.then(
     () => null,
     (e: unknown) => e,
   );
   expect(err).toBeInstanceOf(OpenAI.APIError);
-  return err as OpenAI.APIError;
+  return err as APIError;
 }
 
 function gatewayRequests(path: string, status: number): number {
@@ -57,13 +57,13 @@ describe("errors as the openai SDK sees them", () => {
     await sdk(svc.urls.pre, apiKey).chat.completions.create(ask);
     await revokeApiUser({ db: svc.db, keyPepper: undefined }, apiUser.id, SYSTEM_ACTOR);
     // The NOTIFY is delivered at commit; give the listener a moment before the next request.
-    let err: OpenAI.APIError | null = null;
+    let err: APIError | null = null;
     for (let i = 0; i < 50 && !err; i++) {
       err = await sdk(svc.urls.pre, apiKey)
         .chat.completions.create(ask)
         .then(
           () => null,
-          (e: OpenAI.APIError) => e,
+          (e: APIError) => e,
         );
       if (!err) await new Promise((r) => setTimeout(r, 20));
     }
