@@ -1,5 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { PASSWORD_HASH_SETTING } from "../../src/admin-auth/admin-credentials.js";
+import {
+  constantTimeEquals,
+  PASSWORD_HASH_SETTING,
+  verifyAdminPassword,
+} from "../../src/admin-auth/admin-credentials.js";
 import { AdminClient } from "../admin/admin-client.js";
 import { spawnService } from "../harness/spawn-service.js";
 import { createTestDatabase, type TestDatabase } from "../harness/test-database.js";
@@ -112,5 +116,33 @@ describe("admin credentials", () => {
     expect(code).not.toBe(0);
     expect(proc.output()).toContain("HERMES_ADMIN_PASSWORD: must be at least 16 characters (got 15)");
     expect(proc.output()).not.toContain(short);
+  });
+});
+
+describe("verifyAdminPassword", () => {
+  it("checks both parts and runs argon2 whichever is wrong", async () => {
+    const password = "verify-this-admin-password-1";
+    const svc = await startTestService({ env: { HERMES_ADMIN_PASSWORD: password } });
+    try {
+      expect(await verifyAdminPassword(svc.db, "admin", "admin", password)).toEqual({ ok: true });
+      expect(await verifyAdminPassword(svc.db, "admin", "admin", "nope")).toEqual({
+        ok: false,
+        reason: "wrong_password",
+      });
+      // The right password with a wrong username is still refused.
+      expect(await verifyAdminPassword(svc.db, "admin", "Admin", password)).toEqual({
+        ok: false,
+        reason: "unknown_username",
+      });
+      expect(await verifyAdminPassword(svc.db, "admin", "", password)).toEqual({
+        ok: false,
+        reason: "unknown_username",
+      });
+      expect(constantTimeEquals("admin", "admin")).toBe(true);
+      expect(constantTimeEquals("admin", "admin ")).toBe(false);
+      expect(constantTimeEquals("admin", "x".repeat(10_000))).toBe(false);
+    } finally {
+      await svc.close();
+    }
   });
 });

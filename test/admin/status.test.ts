@@ -1,0 +1,61 @@
+import fs from "node:fs";
+import { afterEach, describe, expect, it } from "vitest";
+import type { StatusResponse } from "../../src/admin/routes/status/index.js";
+import { startTestService, type TestService } from "../harness/test-service.js";
+import { ADMIN_ENV, signedInClient } from "./admin-client.js";
+
+let svc: TestService | undefined;
+afterEach(async () => {
+  await svc?.close();
+  svc = undefined;
+});
+
+const VERSION = (JSON.parse(fs.readFileSync("package.json", "utf8")) as { version: string }).version;
+
+describe("GET /api/admin/status", () => {
+  it("reports version, commit, uptime, database kind and health, and the audit counters (PostgreSQL)", async () => {
+    svc = await startTestService({ env: { ...ADMIN_ENV, HERMES_GIT_COMMIT: "0123456789abcdef" } });
+    const admin = await signedInClient(svc);
+    svc.secret(admin.cookie!.split("=")[1]!);
+    const res = await admin.get<StatusResponse>("/api/admin/status");
+    expect(res.status).toBe(200);
+    expect(res.body).toMatchObject({
+      version: VERSION,
+      git_commit: "0123456789abcdef",
+      database: { kind: "postgres", healthy: true, reason: null },
+    });
+    expect(res.body.uptime_seconds).toBeGreaterThanOrEqual(0);
+    expect(Date.parse(res.body.started_at)).toBeLessThanOrEqual(Date.now());
+    expect(res.body.audit).toMatchObject({
+      queue_depth: expect.any(Number),
+      spool_bytes: expect.any(Number),
+      rows_written: expect.any(Number),
+      write_errors: expect.any(Number),
+    });
+    expect(res.body.audit).toHaveProperty("last_retention_run");
+    expect(res.text).not.toContain("postgres://");
+  });
+
+  it("says embedded on PGlite, and the whole admin flow works there", async () => {
+    svc = await startTestService({ database: "embedded", env: ADMIN_ENV });
+    const admin = await signedInClient(svc);
+    svc.secret(admin.cookie!.split("=")[1]!);
+    const res = await admin.get<StatusResponse>("/api/admin/status");
+    expect(res.body.database).toEqual({ kind: "embedded", healthy: true, reason: null });
+    expect(res.body.git_commit).toBeNull();
+    expect((await admin.post("/api/admin/tenants", { id: "emb", name: "Embedded" })).status).toBe(201);
+    const user = await admin.post<{ api_key: string; api_user: { id: string } }>("/api/admin/api-users", {
+      name: "u",
+      tenant_id: "emb",
+      gateways: ["post"],
+    });
+    expect(user.status).toBe(201);
+    svc.secret(user.body.api_key);
+    const usage = await admin.get<{ daily: unknown[] }>(
+      `/api/admin/api-users/${user.body.api_user.id}/usage`,
+    );
+    expect(usage.status).toBe(200);
+    const events = await admin.get<{ data: { action: string }[] }>("/api/admin/events");
+    expect(events.body.data.map((e) => e.action)).toEqual(["api_user.create", "tenant.create", "auth.login"]);
+  });
+});
