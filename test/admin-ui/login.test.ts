@@ -50,7 +50,7 @@ describe("console login in a real browser", () => {
     await expect.poll(() => page.locator("#status").textContent()).toContain("postgres");
 
     // The session cookie is HttpOnly: page scripts cannot read it.
-    expect(await page.evaluate(() => document.cookie)).toBe("");
+    expect(await page.evaluate("document.cookie")).toBe("");
     const [cookie] = await context.cookies();
     expect(cookie).toMatchObject({ name: "hermes_session", httpOnly: true, sameSite: "Strict", path: "/" });
     svc.secret(cookie!.value);
