@@ -168,6 +168,17 @@ describe("production start (Dockerfile runtime stage + compose environment from 
     expect(svc.output()).not.toContain(ADMIN_PASSWORD);
   });
 
+  it("serves the console from the admin-ui/ the image copies", async () => {
+    const admin = `http://127.0.0.1:${ports.admin}`;
+    const login = await fetch(`${admin}/login`);
+    expect(login.status).toBe(200);
+    expect(login.headers.get("content-type")).toMatch(/^text\/html/);
+    expect(await login.text()).toBe(fs.readFileSync(path.join(tmp, "app", "admin-ui", "login.html"), "utf8"));
+    const css = await fetch(`${admin}/assets/app.css`);
+    expect(css.status).toBe(200);
+    expect((await css.text()).length).toBeGreaterThan(0);
+  });
+
   it("stops gracefully on SIGTERM, after which the HEALTHCHECK fails", async () => {
     svc.proc.kill("SIGTERM");
     expect(await svc.exited).toEqual({ code: 0, signal: null });
