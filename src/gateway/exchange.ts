@@ -7,6 +7,7 @@ import type { AuditRecord, AuditSink, AuditUsage } from "../audit/audit-record.j
 import { captureBody } from "../audit/audit-record.js";
 import type { Gateway } from "../config/config.js";
 import type { TenantRoute, VerifiedKey } from "../keys/key-verification.js";
+import type { ClientRequestView } from "./node-request.js";
 import type { RateDecision } from "../usage/rate-limit.js";
 import type { Reservation, UsageMeter } from "../usage/usage-meter.js";
 import { monthResetAt } from "../usage/usage-period.js";
@@ -41,11 +42,14 @@ export class Exchange {
   aborted = false;
   /** The body is a stream that calls finish() itself when it ends. */
   deferred = false;
+  /** The limit headers were put on the response when it was built (saves re-materialising its headers). */
+  headersApplied = false;
   private finished = false;
 
   constructor(
     private readonly deps: ExchangeDeps,
     readonly start: ExchangeStart,
+    readonly client: ClientRequestView,
   ) {}
 
   markFirstByte(): void {

@@ -42,7 +42,9 @@ export const CLIENT_CLOSED_STATUS = 499;
 export async function proxyRequest(c: Context, ctx: ProxyContext, kind: RouteKind): Promise<Response> {
   const ex = c.get("exchange");
   const key = ex.key!;
-  const body = kind === "models" ? null : await readJsonBody(c.req.raw, ctx.maxRequestBytes);
+  const client = ex.client;
+  const body =
+    kind === "models" ? null : await readJsonBody(client.headers, client.body, ctx.maxRequestBytes);
   const streamable = kind === "chat" || kind === "completions" || kind === "responses";
   if (body) {
     ex.requestText = body.text;
@@ -83,14 +85,14 @@ export async function proxyRequest(c: Context, ctx: ProxyContext, kind: RouteKin
       origin: target.origin,
       path: target.path,
       method: kind === "models" ? "GET" : "POST",
-      headers: upstreamHeaders(c.req.raw.headers, {
+      headers: upstreamHeaders(client.headers, {
         requestId: ex.start.requestId,
         key,
         tenant: ex.tenant!,
         hasBody: body !== null,
       }),
       body: outgoing,
-      clientSignal: c.req.raw.signal,
+      watchClient: client.watchClient,
     });
   } catch (err) {
     if (!(err instanceof ClientAbortedError)) throw err;
@@ -99,6 +101,8 @@ export async function proxyRequest(c: Context, ctx: ProxyContext, kind: RouteKin
   }
   const headers = clientHeaders(res.headers);
   headers["x-request-id"] = ex.start.requestId;
+  Object.assign(headers, ex.limitHeaders());
+  ex.headersApplied = true;
   const isSse = String(res.headers["content-type"] ?? "").startsWith("text/event-stream");
   if (ex.stream && isSse && res.status < 400)
     return streamAnswer(ex, res, headers, kind as StreamKind, addUsage);

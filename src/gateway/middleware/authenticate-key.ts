@@ -6,6 +6,7 @@ import type { MiddlewareHandler } from "hono";
 import type { Gateway } from "../../config/config.js";
 import { AppError } from "../../errors/app-error.js";
 import type { KeyRejection, KeyVerifier } from "../../keys/key-verification.js";
+import { headerOf } from "../node-request.js";
 
 const MESSAGES: Record<KeyRejection, string> = {
   missing_api_key:
@@ -19,7 +20,7 @@ const MESSAGES: Record<KeyRejection, string> = {
 export function authenticateKey(keys: KeyVerifier, gateway: Gateway): MiddlewareHandler {
   return async function checkKey(c, next) {
     const ex = c.get("exchange");
-    const pending = keys.verify(c.req.header("authorization"), gateway);
+    const pending = keys.verify(headerOf(ex.client.headers, "authorization"), gateway);
     const result = pending instanceof Promise ? await pending : pending;
     if (!result.valid) {
       ex.key = result.key;

@@ -6,20 +6,26 @@ import type { MiddlewareHandler } from "hono";
 import type { Gateway } from "../../config/config.js";
 import { isAppError } from "../../errors/app-error.js";
 import { Exchange, type ExchangeDeps } from "../exchange.js";
+import { clientRequest, headerOf, type ClientRequestView } from "../node-request.js";
 
 export function trackExchange(deps: ExchangeDeps, gateway: Gateway, trustProxy: boolean): MiddlewareHandler {
   return async function openExchange(c, next) {
-    const ex = new Exchange(deps, {
-      requestId: c.get("requestId"),
-      gateway,
-      method: c.req.method,
-      path: c.req.path,
-      clientIp: clientIp(c.req.raw.headers, c.env as NodeEnv | undefined, trustProxy),
-      userAgent: c.req.header("user-agent") ?? null,
-    });
+    const client = clientRequest(c);
+    const ex = new Exchange(
+      deps,
+      {
+        requestId: c.get("requestId"),
+        gateway,
+        method: c.req.method,
+        path: c.req.path,
+        clientIp: clientIp(client, trustProxy),
+        userAgent: headerOf(client.headers, "user-agent") ?? null,
+      },
+      client,
+    );
     c.set("exchange", ex);
     await next();
-    if (ex.tenant) {
+    if (ex.tenant && !ex.headersApplied) {
       const headers = ex.limitHeaders();
       for (const name in headers) c.res.headers.set(name, headers[name]!);
     }
@@ -29,14 +35,12 @@ export function trackExchange(deps: ExchangeDeps, gateway: Gateway, trustProxy: 
   };
 }
 
-type NodeEnv = { incoming?: { socket?: { remoteAddress?: string } } };
-
-function clientIp(headers: Headers, env: NodeEnv | undefined, trustProxy: boolean): string | null {
+function clientIp(client: ClientRequestView, trustProxy: boolean): string | null {
   if (trustProxy) {
-    const xff = headers.get("x-forwarded-for");
+    const xff = headerOf(client.headers, "x-forwarded-for");
     if (xff) return xff.split(",")[0]!.trim() || null;
   }
-  return env?.incoming?.socket?.remoteAddress ?? null;
+  return client.remoteAddress;
 }
 
 /** Our error code, or the upstream's for a passed-through error answer. */

@@ -2,24 +2,35 @@
  * @module Reads a JSON request body under a byte limit: 415 for a non-JSON content type, 413 past the limit (by the
  * declared length before reading, or while reading), 400 for invalid JSON or a non-object.
  */
+import type { IncomingMessage } from "node:http";
 import { AppError } from "../../errors/app-error.js";
+import { headerOf, type RequestHeaders } from "../node-request.js";
 
 export type JsonBody = { text: string; bytes: number; json: Record<string, unknown> };
 
 const JSON_TYPE = /^application\/(?:[\w.+-]+\+)?json\s*(?:;|$)/i;
 
-export async function readJsonBody(req: Request, maxBytes: number): Promise<JsonBody> {
-  const type = req.headers.get("content-type");
+export async function readJsonBody(
+  headers: RequestHeaders,
+  body: IncomingMessage | ReadableStream<Uint8Array> | null,
+  maxBytes: number,
+): Promise<JsonBody> {
+  const type = headerOf(headers, "content-type");
   if (!type || !JSON_TYPE.test(type)) {
     throw new AppError(
       "unsupported_media_type",
       "Request bodies must be JSON (Content-Type: application/json).",
     );
   }
-  const declared = req.headers.get("content-length");
-  if (declared !== null && Number(declared) > maxBytes) throw tooLarge(maxBytes);
-  const bytes = await readLimited(req, maxBytes);
-  const text = new TextDecoder().decode(bytes);
+  const declared = headerOf(headers, "content-length");
+  if (declared !== undefined && Number(declared) > maxBytes) throw tooLarge(maxBytes);
+  const buf =
+    body === null
+      ? Buffer.alloc(0)
+      : body instanceof ReadableStream
+        ? await readWebLimited(body, maxBytes)
+        : await readNodeLimited(body, maxBytes);
+  const text = buf.toString("utf8");
   let json: unknown;
   try {
     json = JSON.parse(text);
@@ -32,16 +43,52 @@ export async function readJsonBody(req: Request, maxBytes: number): Promise<Json
   if (json === null || typeof json !== "object" || Array.isArray(json)) {
     throw new AppError("invalid_request", "The request body must be a JSON object.");
   }
-  return { text, bytes: bytes.byteLength, json: json as Record<string, unknown> };
+  return { text, bytes: buf.byteLength, json: json as Record<string, unknown> };
 }
 
 function tooLarge(maxBytes: number): AppError {
   return new AppError("payload_too_large", `The request body exceeds the limit of ${maxBytes} bytes.`);
 }
 
-async function readLimited(req: Request, maxBytes: number): Promise<Uint8Array> {
-  if (!req.body) return new Uint8Array(0);
-  const reader = req.body.getReader();
+/** Event-based (no async iterator per chunk); stops listening past the limit and leaves the rest to be drained. */
+function readNodeLimited(incoming: IncomingMessage, maxBytes: number): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let total = 0;
+    const cleanup = () => {
+      incoming.off("data", onData);
+      incoming.off("end", onEnd);
+      incoming.off("error", onError);
+    };
+    const onData = (chunk: Buffer) => {
+      total += chunk.byteLength;
+      if (total > maxBytes) {
+        cleanup();
+        reject(tooLarge(maxBytes));
+        return;
+      }
+      chunks.push(chunk);
+    };
+    const onEnd = () => {
+      cleanup();
+      resolve(chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, total));
+    };
+    const onError = (err: Error) => {
+      cleanup();
+      reject(new AppError("invalid_request", "The request body could not be read.", { cause: err }));
+    };
+    if (incoming.readableEnded) {
+      resolve(Buffer.alloc(0));
+      return;
+    }
+    incoming.on("data", onData);
+    incoming.on("end", onEnd);
+    incoming.on("error", onError);
+  });
+}
+
+async function readWebLimited(stream: ReadableStream<Uint8Array>, maxBytes: number): Promise<Buffer> {
+  const reader = stream.getReader();
   const chunks: Uint8Array[] = [];
   let total = 0;
   for (;;) {
@@ -54,12 +101,5 @@ async function readLimited(req: Request, maxBytes: number): Promise<Uint8Array> 
     }
     chunks.push(value);
   }
-  if (chunks.length === 1) return chunks[0]!;
-  const out = new Uint8Array(total);
-  let offset = 0;
-  for (const c of chunks) {
-    out.set(c, offset);
-    offset += c.byteLength;
-  }
-  return out;
+  return Buffer.concat(chunks, total);
 }

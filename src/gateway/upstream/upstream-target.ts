@@ -6,6 +6,7 @@
 import type { Gateway } from "../../config/config.js";
 import { AppError } from "../../errors/app-error.js";
 import type { TenantRoute, VerifiedKey } from "../../keys/key-verification.js";
+import type { RequestHeaders } from "../node-request.js";
 
 type Base = { origin: string; basePath: string };
 const baseCache = new Map<string, Base>();
@@ -66,23 +67,21 @@ const DROPPED = new Set([
 ]);
 
 export function upstreamHeaders(
-  incoming: Headers,
+  incoming: RequestHeaders,
   ctx: { requestId: string; key: VerifiedKey; tenant: TenantRoute; hasBody: boolean },
 ): Record<string, string> {
   const out: Record<string, string> = {};
-  const connectionListed = incoming.get("connection");
-  const extraDropped = connectionListed
-    ? new Set(
-        connectionListed
-          .toLowerCase()
-          .split(",")
-          .map((s) => s.trim()),
-      )
-    : null;
-  incoming.forEach((value, name) => {
-    if (DROPPED.has(name) || extraDropped?.has(name)) return;
-    out[name] = value;
-  });
+  const listed = incoming["connection"];
+  // Headers named in Connection are hop-by-hop too.
+  const extraDropped =
+    typeof listed === "string" && listed !== "keep-alive" && listed !== "close"
+      ? new Set(listed.split(",").map((s) => s.trim().toLowerCase()))
+      : null;
+  for (const name in incoming) {
+    const value = incoming[name];
+    if (value === undefined || DROPPED.has(name) || extraDropped?.has(name)) continue;
+    out[name] = Array.isArray(value) ? value.join(", ") : value;
+  }
   if (ctx.hasBody) out["content-type"] = "application/json";
   // We read usage out of the answer, so it must not come compressed.
   out["accept-encoding"] = "identity";

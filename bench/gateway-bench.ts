@@ -1,0 +1,226 @@
+/**
+ * @module Bench: added latency (c=1) and throughput (c=50) of the gateway with auth, RPM limit, monthly cap
+ * accounting, usage settlement and audit recording all on, against a fast local upstream, side by side with the
+ * upstream called directly and a bare Hono + undici pass-through. Proxies are pinned to core 1 (`taskset -c 1`),
+ * wrk and the upstream to core 0; everything on 127.0.0.1, bounded in time. Run by hand (needs wrk and PostgreSQL):
+ *
+ *   npx tsc -p bench/tsconfig.json && node dist/bench/bench/gateway-bench.js
+ *
+ * BENCH_SECONDS (default 8) per measurement, BENCH_ROUNDS (default 2) rounds, interleaved so noise hits all alike.
+ */
+import { execFileSync, spawn, type ChildProcess } from "node:child_process";
+import { randomBytes } from "node:crypto";
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import pg from "pg";
+import { SYSTEM_ACTOR } from "../src/admin-events/admin-events.repository.js";
+import { openDatabase } from "../src/db/database.js";
+import { migrateToLatest } from "../src/db/migrate.js";
+import { createApiUser } from "../src/keys/keys.service.js";
+import { createLogger } from "../src/logging/logger.js";
+import { createTenant } from "../src/tenants/tenants.service.js";
+
+const ADMIN_URL = process.env.TEST_DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/postgres";
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 8);
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 2);
+const HERE = path.dirname(new URL(import.meta.url).pathname);
+const ROOT = path.resolve(HERE, "../..");
+const PORTS = { upstream: 18080, bare: 18081, pre: 18645, post: 18646, admin: 17843 };
+const children: ChildProcess[] = [];
+
+function start(
+  cpu: string,
+  script: string,
+  args: string[],
+  env: Record<string, string> = {},
+  nodeArgs: string[] = [],
+): ChildProcess {
+  const child = spawn("taskset", ["-c", cpu, process.execPath, ...nodeArgs, script, ...args], {
+    env: { PATH: process.env.PATH ?? "/usr/bin:/bin", ...env },
+    stdio: ["ignore", "ignore", "inherit"],
+  });
+  children.push(child);
+  return child;
+}
+
+async function waitFor(url: string): Promise<void> {
+  for (let i = 0; i < 200; i++) {
+    try {
+      const r = await fetch(url);
+      await r.text();
+      if (r.status < 500) return;
+    } catch {
+      // not up yet
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`${url} did not come up`);
+}
+
+type WrkResult = { rps: number; p50: number; p99: number };
+
+/** Runs wrk pinned to core 0 and reads requests/s and the latency percentiles (in ms). */
+function wrk(url: string, connections: number, script: string): WrkResult {
+  const out = execFileSync(
+    "taskset",
+    ["-c", "0", "wrk", "-t1", `-c${connections}`, `-d${SECONDS}s`, "--latency", "-s", script, url],
+    { encoding: "utf8", timeout: (SECONDS + 30) * 1000 },
+  );
+  const ms = (label: string): number => {
+    const m = new RegExp(`^\\s*${label}%\\s+([\\d.]+)(us|ms|s)`, "m").exec(out);
+    if (!m) throw new Error(`cannot read ${label}% from wrk output:\n${out}`);
+    const v = Number(m[1]);
+    return m[2] === "us" ? v / 1000 : m[2] === "s" ? v * 1000 : v;
+  };
+  const rps = Number(/Requests\/sec:\s+([\d.]+)/.exec(out)?.[1]);
+  const non2xx = /Non-2xx or 3xx responses: (\d+)/.exec(out);
+  if (non2xx) throw new Error(`wrk saw ${non2xx[1]} error responses at ${url}:\n${out}`);
+  return { rps, p50: ms("50"), p99: ms("99") };
+}
+
+function luaScript(dir: string, name: string, key: string | null, stream: boolean): string {
+  // About 1 KB of JSON, like the peer measurements.
+  const body = JSON.stringify({
+    model: "bench",
+    max_tokens: 16,
+    stream,
+    messages: [{ role: "user", content: "x".repeat(stream ? 900 : 910) }],
+  });
+  const file = path.join(dir, `${name}.lua`);
+  fs.writeFileSync(
+    file,
+    [
+      `wrk.method = "POST"`,
+      `wrk.body = '${body}'`,
+      `wrk.headers["Content-Type"] = "application/json"`,
+      ...(key ? [`wrk.headers["Authorization"] = "Bearer ${key}"`] : []),
+    ].join("\n"),
+  );
+  return file;
+}
+
+async function seed(databaseUrl: string) {
+  const logger = createLogger({ level: "silent", format: "json" });
+  const database = await openDatabase({ url: databaseUrl, poolMax: 2, dataDir: os.tmpdir(), logger });
+  await migrateToLatest(database.db);
+  await createTenant(
+    { db: database.db, secretKey: undefined },
+    {
+      id: "bench",
+      name: "Bench",
+      preUpstreamUrl: `http://127.0.0.1:${PORTS.upstream}/v1`,
+      postUpstreamUrl: `http://127.0.0.1:${PORTS.upstream}/v1`,
+      upstreamApiKey: "sk-bench-upstream",
+    },
+    SYSTEM_ACTOR,
+  );
+  const ctx = { db: database.db, keyPepper: undefined };
+  const base = {
+    tenantId: "bench",
+    gateways: ["pre", "post"] as ("pre" | "post")[],
+    rpmLimit: 1_000_000_000,
+  };
+  const capped = await createApiUser(ctx, { ...base, name: "capped", monthlyTokenCap: 1e15 }, SYSTEM_ACTOR);
+  const uncapped = await createApiUser(
+    ctx,
+    { ...base, name: "uncapped", monthlyTokenCap: null },
+    SYSTEM_ACTOR,
+  );
+  await database.close();
+  return { capped: capped.apiKey, uncapped: uncapped.apiKey };
+}
+
+async function main(): Promise<void> {
+  const dbName = `hcp_bench_${randomBytes(4).toString("hex")}`;
+  const admin = new pg.Client({ connectionString: ADMIN_URL });
+  await admin.connect();
+  await admin.query(`CREATE DATABASE "${dbName}"`);
+  const dbUrl = new URL(ADMIN_URL);
+  dbUrl.pathname = `/${dbName}`;
+  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "hcp-bench-"));
+  try {
+    const keys = await seed(dbUrl.toString());
+    start("0", path.join(HERE, "gateway-fast-upstream.js"), [String(PORTS.upstream)]);
+    start("1", path.join(HERE, "gateway-bare-proxy.js"), [
+      String(PORTS.bare),
+      `http://127.0.0.1:${PORTS.upstream}`,
+    ]);
+    start(
+      "1",
+      path.join(ROOT, "src/main.js"),
+      [],
+      {
+        DATABASE_URL: dbUrl.toString(),
+        HERMES_PRE_AI_API_PORT: String(PORTS.pre),
+        HERMES_POST_AI_API_PORT: String(PORTS.post),
+        HERMES_ADMIN_PORT: String(PORTS.admin),
+        HERMES_ADMIN_PASSWORD: "bench-admin-password-123456",
+        HERMES_DATA_DIR: tmp,
+        LOG_LEVEL: process.env.BENCH_LOG_LEVEL ?? "info",
+      },
+      // BENCH_PROFILE=<dir>: write a CPU profile of the gateway (only the gateway is then measured, at c=50).
+      process.env.BENCH_PROFILE ? ["--cpu-prof", `--cpu-prof-dir=${process.env.BENCH_PROFILE}`] : [],
+    );
+    await waitFor(`http://127.0.0.1:${PORTS.upstream}/v1/models`);
+    await waitFor(`http://127.0.0.1:${PORTS.bare}/v1/models`);
+    await waitFor(`http://127.0.0.1:${PORTS.pre}/readyz`);
+
+    const targets = [
+      { name: "direct", url: `http://127.0.0.1:${PORTS.upstream}/v1/chat/completions`, key: null },
+      { name: "bare hono+undici", url: `http://127.0.0.1:${PORTS.bare}/v1/chat/completions`, key: null },
+      {
+        name: "gateway (no cap)",
+        url: `http://127.0.0.1:${PORTS.pre}/v1/chat/completions`,
+        key: keys.uncapped,
+      },
+      { name: "gateway (cap)", url: `http://127.0.0.1:${PORTS.pre}/v1/chat/completions`, key: keys.capped },
+    ];
+    const scripts = targets.map((t, i) => luaScript(tmp, `t${i}`, t.key, false));
+    const streamScripts = targets.map((t, i) => luaScript(tmp, `s${i}`, t.key, true));
+    // Warm-up: JIT, keep-alive pools, key cache.
+    targets.forEach((t, i) => wrk(t.url, 10, scripts[i]!));
+
+    if (process.env.BENCH_PROFILE) {
+      console.log(
+        JSON.stringify(wrk(targets[2]!.url, 50, scripts[2]!)),
+        JSON.stringify(wrk(targets[3]!.url, 50, scripts[3]!)),
+      );
+      return;
+    }
+    const results = new Map<string, { c1: WrkResult[]; c50: WrkResult[]; s50: WrkResult[] }>();
+    for (const t of targets) results.set(t.name, { c1: [], c50: [], s50: [] });
+    for (let round = 0; round < ROUNDS; round++) {
+      targets.forEach((t, i) => results.get(t.name)!.c1.push(wrk(t.url, 1, scripts[i]!)));
+      targets.forEach((t, i) => results.get(t.name)!.c50.push(wrk(t.url, 50, scripts[i]!)));
+      targets.forEach((t, i) => results.get(t.name)!.s50.push(wrk(t.url, 50, streamScripts[i]!)));
+    }
+
+    const med = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+    const direct = results.get("direct")!;
+    const bare = results.get("bare hono+undici")!;
+    const lines = [
+      `gateway bench: ${ROUNDS} round(s) x ${SECONDS}s per figure, medians; proxies on core 1, wrk+upstream on core 0`,
+      `${"path".padEnd(20)} ${"p50 c=1".padStart(9)} ${"p99 c=1".padStart(9)} ${"+p50".padStart(7)} ${"+p99".padStart(7)} ${"req/s c=50".padStart(11)} ${"vs bare".padStart(8)} ${"streams/s".padStart(10)} ${"vs bare".padStart(8)}`,
+    ];
+    for (const [name, r] of results) {
+      const p50 = med(r.c1.map((x) => x.p50));
+      const p99 = med(r.c1.map((x) => x.p99));
+      const rps = med(r.c50.map((x) => x.rps));
+      const sps = med(r.s50.map((x) => x.rps));
+      lines.push(
+        `${name.padEnd(20)} ${p50.toFixed(3).padStart(9)} ${p99.toFixed(3).padStart(9)} ${(p50 - med(direct.c1.map((x) => x.p50))).toFixed(3).padStart(7)} ${(p99 - med(direct.c1.map((x) => x.p99))).toFixed(3).padStart(7)} ${rps.toFixed(0).padStart(11)} ${((100 * rps) / med(bare.c50.map((x) => x.rps))).toFixed(0).padStart(7)}% ${sps.toFixed(0).padStart(10)} ${((100 * sps) / med(bare.s50.map((x) => x.rps))).toFixed(0).padStart(7)}%`,
+      );
+    }
+    lines.push(`all runs: ${JSON.stringify(Object.fromEntries(results))}`);
+    console.log(lines.join("\n"));
+  } finally {
+    for (const c of children) c.kill("SIGTERM");
+    await new Promise((r) => setTimeout(r, 1500));
+    await admin.query(`DROP DATABASE IF EXISTS "${dbName}" WITH (FORCE)`).catch(() => undefined);
+    await admin.end();
+    fs.rmSync(tmp, { recursive: true, force: true });
+  }
+}
+
+await main();

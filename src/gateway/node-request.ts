@@ -1,0 +1,57 @@
+/**
+ * @module Direct access to node:http's request and response under @hono/node-server. Touching `c.req.raw.body`,
+ * `.signal` or `.headers` makes the adapter build a full web Request (plus a web stream for the body), which cost
+ * the gateway a measurable share of its CPU per request; the node objects are already there. Non-node runtimes
+ * (tests calling app.request()) fall back to the web Request.
+ */
+import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from "node:http";
+import type { Context } from "hono";
+
+export type RequestHeaders = IncomingHttpHeaders | Record<string, string | string[] | undefined>;
+
+export type ClientRequestView = {
+  headers: RequestHeaders;
+  /** The body as node chunks or a web stream; null for GET. */
+  body: IncomingMessage | ReadableStream<Uint8Array> | null;
+  /** Calls `onGone` if the client disconnects before the response is complete; returns an unsubscribe. */
+  watchClient(onGone: () => void): () => void;
+  remoteAddress: string | null;
+};
+
+type NodeEnv = { incoming?: IncomingMessage; outgoing?: ServerResponse };
+
+export function clientRequest(c: Context): ClientRequestView {
+  const env = c.env as NodeEnv | undefined;
+  const incoming = env?.incoming;
+  const outgoing = env?.outgoing;
+  if (incoming && outgoing) {
+    return {
+      headers: incoming.headers,
+      body: incoming,
+      watchClient(onGone) {
+        const onClose = () => {
+          if (!outgoing.writableFinished) onGone();
+        };
+        outgoing.once("close", onClose);
+        return () => outgoing.off("close", onClose);
+      },
+      remoteAddress: incoming.socket?.remoteAddress ?? null,
+    };
+  }
+  const raw = c.req.raw;
+  return {
+    headers: Object.fromEntries(raw.headers),
+    body: raw.body,
+    watchClient(onGone) {
+      raw.signal.addEventListener("abort", onGone, { once: true });
+      return () => raw.signal.removeEventListener("abort", onGone);
+    },
+    remoteAddress: null,
+  };
+}
+
+/** One header as a string (repeated headers joined), or undefined. */
+export function headerOf(headers: RequestHeaders, name: string): string | undefined {
+  const v = headers[name];
+  return Array.isArray(v) ? v.join(", ") : v;
+}
