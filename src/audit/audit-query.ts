@@ -159,17 +159,19 @@ export function toExportLine(row: AuditLogRow): AuditExportLine {
   };
 }
 
+const CURSOR_TS = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{6}Z$/;
+
 export function encodeCursor(key: AuditKey): string {
-  return Buffer.from(JSON.stringify([key.ts.toISOString(), key.id])).toString("base64url");
+  return Buffer.from(JSON.stringify([key.ts, key.id])).toString("base64url");
 }
 
 /** Parses a cursor from `encodeCursor`; anything else is the client's error. */
 export function decodeCursor(cursor: string): AuditKey {
   try {
     const [ts, id] = JSON.parse(Buffer.from(cursor, "base64url").toString("utf8")) as [unknown, unknown];
-    const date = new Date(typeof ts === "string" ? ts : NaN);
-    if (Number.isNaN(date.getTime()) || !Number.isSafeInteger(id)) throw new Error("bad cursor");
-    return { ts: date, id: id as number };
+    if (typeof ts !== "string" || !CURSOR_TS.test(ts) || !Number.isSafeInteger(id))
+      throw new Error("bad cursor");
+    return { ts, id: id as number };
   } catch {
     throw new AppError("invalid_request", "cursor: is not a cursor this API returned", { param: "cursor" });
   }
@@ -191,7 +193,7 @@ export async function listAuditLogs(
   const last = page.at(-1);
   return {
     data: page.map(toAuditSummary),
-    next_cursor: rows.length > limit && last ? encodeCursor({ ts: last.ts, id: last.id }) : null,
+    next_cursor: rows.length > limit && last ? encodeCursor({ ts: last.ts_key, id: last.id }) : null,
   };
 }
 

@@ -25,6 +25,8 @@ import { insertAuditRows } from "./audit.repository.js";
 
 /** Rows per INSERT: 27 columns × 500 stays far below PostgreSQL's 65,535 bind parameters. */
 const BATCH_ROWS = 500;
+/** Queued rows above which the loop does not wait for the next interval. */
+const BACKLOG_ROWS = 100;
 const SEGMENT_MAX_BYTES = 16 * 1024 * 1024;
 /** How often the spool is fdatasync'ed (power-loss window; a killed process loses nothing either way). */
 const FSYNC_MS = 1_000;
@@ -138,7 +140,7 @@ class BatchAuditWriter implements AuditWriter {
       if (this.mode === "live" && !this.stopped && this.queue.length < this.queueSize) {
         this.queue.push({ row, seg });
         if (seg) seg.pending++;
-        if (this.queue.length >= BATCH_ROWS) this.schedule(0);
+        if (this.queue.length >= BACKLOG_ROWS) this.schedule(0);
       } else if (seg) {
         seg.spilled = true;
       } else {
@@ -246,8 +248,9 @@ class BatchAuditWriter implements AuditWriter {
     this.timer = setTimeout(() => {
       this.timer = null;
       void this.runOnce().then(() => {
+        // Under load, write again at once: whatever queued during this insert is the next batch (group commit).
         const backlog =
-          this.queue.length >= BATCH_ROWS || this.replay !== null || this.spool.nextSpilled() !== undefined;
+          this.queue.length >= BACKLOG_ROWS || this.replay !== null || this.spool.nextSpilled() !== undefined;
         this.schedule(this.mode === "spooling" ? RETRY_MS : backlog ? 0 : this.flushMs);
       });
     }, delayMs);

@@ -5,10 +5,11 @@
 import { spawn } from "node:child_process";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
-import { sql } from "kysely";
+import { Kysely, PostgresDialect, sql } from "kysely";
 import pg from "pg";
-import { afterEach, describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it, onTestFinished } from "vitest";
 import { createAuditWriter, type AuditWriter } from "../../src/audit/audit-writer.js";
+import type { DB } from "../../src/db/schema.js";
 import { ADMIN_DATABASE_URL } from "../harness/test-database.js";
 import {
   makeRecord,
@@ -53,8 +54,15 @@ describe("audit writer durability (postgres)", () => {
 
   it("keeps recording while the database refuses connections, then writes every record exactly once", async () => {
     t = await openAuditTestDb("postgres");
+    // Our own pool with an error listener on every client: pg-pool leaves checked-out clients without one, and a
+    // backend terminated between checkout and query would otherwise raise an unhandled 'error' (see the report).
+    const pool = new pg.Pool({ connectionString: t.url, max: 4, connectionTimeoutMillis: 5_000 });
+    pool.on("error", () => undefined);
+    pool.on("connect", (client) => client.on("error", () => undefined));
+    const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool }) });
+    onTestFinished(() => db.destroy());
     writer = await createAuditWriter({
-      db: t.database.db,
+      db,
       config: { dataDir: t.dataDir, audit: TEST_AUDIT_CONFIG },
       logger: t.logs.logger,
     });
