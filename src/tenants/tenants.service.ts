@@ -175,7 +175,7 @@ export async function deleteTenant(ctx: TenantsContext, id: string, actor: Actor
     if (users > 0) {
       throw new AppError(
         "conflict",
-        `Tenant '${id}' still has ${users} API user${users === 1 ? "" : "s"}; delete or move them first.`,
+        `Tenant '${id}' still has ${users} API user${users === 1 ? "" : "s"}; delete them first.`,
       );
     }
     await deleteTenantRow(tx, id);

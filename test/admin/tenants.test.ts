@@ -124,7 +124,7 @@ describe("tenants API", () => {
     expect(res.status).toBe(409);
     expect(res.body.error).toEqual({
       code: "conflict",
-      message: "Tenant 'busy' still has 1 API user; delete or move them first.",
+      message: "Tenant 'busy' still has 1 API user; delete them first.",
     });
     expect((await admin.get("/api/admin/tenants/busy")).status).toBe(200);
     expect((await admin.delete("/api/admin/tenants/default")).status).toBe(409);
