@@ -70,6 +70,10 @@ describe("upstream faults", () => {
     const r = await post(`${svc.urls.pre}/v1/chat/completions`, chat(), auth(deadKey));
     expectEnvelope(r, 502, "upstream_unreachable");
     expect(r.json!.error).toMatchObject({ type: "server_error" });
+    // A valid key's error answers carry the limit headers too.
+    expect(r.headers.get("x-ratelimit-limit-requests")).toBe("unlimited");
+    expect(r.headers.get("x-hms-monthly-tokens-limit")).toBe("unlimited");
+    expect(r.headers.get("x-request-id")).toMatch(/^req_/);
     await stillServes();
   });
 
@@ -112,6 +116,7 @@ describe("upstream faults", () => {
       const r = await post(`${svc.urls.pre}/v1/chat/completions`, chat(), auth(apiKey));
       expect(r.status).toBe(404);
       expect(r.text).toBe(body);
+      expect(r.headers.get("x-hms-monthly-tokens-limit")).toBe("1000000");
       const row = await auditRow(svc, r.headers.get("x-request-id")!);
       expect(row).toMatchObject({ status: 404, error_code: "model_not_found" });
     } finally {

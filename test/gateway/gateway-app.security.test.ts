@@ -1,3 +1,4 @@
+import http from "node:http";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
   commonRouteTests,
@@ -87,5 +88,43 @@ describe("paths outside the API", () => {
     expect(got.headers.cookie).toBeUndefined();
     expect(got.headers.authorization).toBeUndefined();
     expect(got.headers["x-custom-client"]).toBe("kept");
+  });
+
+  it("strips hop-by-hop headers, including those the client names in Connection", async () => {
+    const { apiKey } = await createApiUser(svc, { tenantId });
+    const body = JSON.stringify({ model: "m", messages: [] });
+    const url = new URL(`${svc.urls.pre}/v1/chat/completions`);
+    const status = await new Promise<number>((resolve, reject) => {
+      const req = http.request(
+        {
+          host: url.hostname,
+          port: url.port,
+          path: url.pathname,
+          method: "POST",
+          headers: {
+            "content-type": "application/json",
+            "content-length": Buffer.byteLength(body),
+            authorization: `Bearer ${apiKey}`,
+            connection: "keep-alive, x-private-hop",
+            "x-private-hop": "secret-ish",
+            "keep-alive": "timeout=5",
+            "proxy-authorization": "Basic abc",
+            te: "trailers",
+          },
+        },
+        (res) => {
+          res.resume();
+          res.on("end", () => resolve(res.statusCode ?? 0));
+        },
+      );
+      req.on("error", reject);
+      req.end(body);
+    });
+    expect(status).toBe(200);
+    const got = upstream.requests.at(-1)!.headers;
+    expect(got["x-private-hop"]).toBeUndefined();
+    expect(got["proxy-authorization"]).toBeUndefined();
+    expect(got["keep-alive"]).toBeUndefined();
+    expect(got.te).toBeUndefined();
   });
 });

@@ -117,4 +117,14 @@ describe("UsageMeter", () => {
     expect(await monthly(gone)).toBeUndefined();
     expect(meter.pending).toBe(0);
   });
+
+  it("stop() writes what is still queued (the shutdown drain), even with a long flush interval", async () => {
+    const id = await user(null);
+    const slow = new UsageMeter({ db: database.db, logger: captureLogs().logger, flushMs: 60_000 });
+    slow.start();
+    slow.settle({ apiUserId: id, reservation: null, tokens: 9, at: new Date() });
+    expect(await monthly(id)).toBeUndefined();
+    await slow.stop();
+    expect(await monthly(id)).toMatchObject({ tokens_used: 9, requests: 1 });
+  });
 });
