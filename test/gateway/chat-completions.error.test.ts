@@ -1,4 +1,5 @@
-import OpenAI, { APIError } from "openai";
+import type { APIError } from "openai";
+import OpenAI from "openai";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { SYSTEM_ACTOR } from "../../src/admin-events/admin-events.repository.js";
 import { revokeApiUser } from "../../src/keys/keys.service.js";
