@@ -41,12 +41,20 @@ export async function ensureAdminCredentials(
   if (admin.password !== undefined) {
     if (stored && (await argon2.verify(stored, admin.password).catch(() => false))) return "kept";
     const hash = await hashPassword(admin.password);
-    await db
-      .insertInto("app_settings")
-      .values({ key: PASSWORD_HASH_SETTING, value: hash, updated_at: new Date() })
-      .onConflict((oc) => oc.column("key").doUpdateSet({ value: hash, updated_at: new Date() }))
-      .execute();
-    logger.info("admin: password from HERMES_ADMIN_PASSWORD stored (argon2id hash)");
+    const signedOut = await db.transaction().execute(async (tx) => {
+      await tx
+        .insertInto("app_settings")
+        .values({ key: PASSWORD_HASH_SETTING, value: hash, updated_at: new Date() })
+        .onConflict((oc) => oc.column("key").doUpdateSet({ value: hash, updated_at: new Date() }))
+        .execute();
+      // A changed password ends every session opened with the old one (it may be why it was changed).
+      const res = stored ? await tx.deleteFrom("admin_sessions").executeTakeFirst() : undefined;
+      return Number(res?.numDeletedRows ?? 0);
+    });
+    logger.info(
+      { sessionsEnded: signedOut },
+      "admin: password from HERMES_ADMIN_PASSWORD stored (argon2id hash)",
+    );
     return "replaced";
   }
   if (stored) return "kept";

@@ -74,14 +74,27 @@ describe("admin credentials", () => {
     }
   });
 
-  it("lets a set HERMES_ADMIN_PASSWORD replace the stored hash", async () => {
+  it("lets a set HERMES_ADMIN_PASSWORD replace the stored hash and end the old sessions", async () => {
     const password = "a-brand-new-admin-password-2026";
+    const oldSessions = await startTestService({ databaseUrl: tdb.url });
+    const oldClient = new AdminClient(oldSessions.urls.admin);
+    try {
+      oldSessions.secret(generatedPassword!);
+      expect((await oldClient.login("admin", generatedPassword!)).status).toBe(200);
+      oldSessions.secret(oldClient.cookie!.split("=")[1]!);
+    } finally {
+      await oldSessions.close();
+    }
     const svc = await startTestService({ databaseUrl: tdb.url, env: { HERMES_ADMIN_PASSWORD: password } });
     try {
       expect(svc.logs.text()).not.toMatch(/GENERATED ADMIN PASSWORD/);
       const client = new AdminClient(svc.urls.admin);
       expect((await client.login("admin", password)).status).toBe(200);
       svc.secret(client.cookie!.split("=")[1]!);
+      // The session opened with the old password is gone.
+      oldClient.baseUrl = svc.urls.admin;
+      svc.secret(oldClient.cookie!.split("=")[1]!);
+      expect((await oldClient.get("/api/auth/me")).status).toBe(401);
       // The generated password from the first test no longer works.
       expect(generatedPassword).toBeDefined();
       svc.secret(generatedPassword!);

@@ -14,7 +14,7 @@ export type AdminResponse<T = unknown> = { status: number; headers: Headers; bod
 export class AdminClient {
   cookie: string | undefined;
 
-  constructor(readonly baseUrl: string) {}
+  constructor(public baseUrl: string) {}
 
   async request<T = unknown>(method: string, path: string, body?: unknown): Promise<AdminResponse<T>> {
     const headers: Record<string, string> = {};
