@@ -43,28 +43,7 @@ export async function proxyRequest(c: Context, ctx: ProxyContext, kind: RouteKin
   const ex = c.get("exchange");
   const key = ex.key!;
   const client = ex.client;
-  const body =
-    kind === "models" ? null : await readJsonBody(client.headers, client.body, ctx.maxRequestBytes);
-  const streamable = kind === "chat" || kind === "completions" || kind === "responses";
-  if (body) {
-    ex.requestText = body.text;
-    if (typeof body.json.model === "string") ex.model = body.json.model;
-    ex.stream = streamable && body.json.stream === true;
-  }
-  if (key.monthlyTokenCap !== null) {
-    const admission = await ctx.usage.admit(
-      key.apiUserId,
-      key.monthlyTokenCap,
-      estimateOf(kind, body, ctx),
-      ex.startedAt,
-    );
-    ex.monthlyRemaining = admission.remaining;
-    if (!admission.admitted) {
-      throw new AppError("insufficient_quota", "This API key has used its monthly token budget.");
-    }
-    ex.reservation = admission.reservation;
-  }
-  ex.admitted = true;
+  const body = await admit(ex, ctx, kind);
 
   // Ask for usage on the client's behalf; the extra chunk is removed again before it reaches the client.
   const wantsUsage =
@@ -107,6 +86,29 @@ export async function proxyRequest(c: Context, ctx: ProxyContext, kind: RouteKin
   if (ex.stream && isSse && res.status < 400)
     return streamAnswer(ex, res, headers, kind as StreamKind, addUsage);
   return jsonAnswer(ex, res, headers, kind, body);
+}
+
+/** Reads and checks the body, then reserves its worst-case cost against the key's monthly cap (if it has one). */
+async function admit(ex: Exchange, ctx: ProxyContext, kind: RouteKind): Promise<JsonBody | null> {
+  const key = ex.key!;
+  const body =
+    kind === "models" ? null : await readJsonBody(ex.client.headers, ex.client.body, ctx.maxRequestBytes);
+  if (body) {
+    ex.requestText = body.text;
+    if (typeof body.json.model === "string") ex.model = body.json.model;
+    ex.stream = kind !== "embeddings" && body.json.stream === true;
+  }
+  if (key.monthlyTokenCap !== null) {
+    const estimate = estimateOf(kind, body, ctx);
+    const admission = await ctx.usage.admit(key.apiUserId, key.monthlyTokenCap, estimate, ex.startedAt);
+    ex.monthlyRemaining = admission.remaining;
+    if (!admission.admitted) {
+      throw new AppError("insufficient_quota", "This API key has used its monthly token budget.");
+    }
+    ex.reservation = admission.reservation;
+  }
+  ex.admitted = true;
+  return body;
 }
 
 function estimateOf(kind: RouteKind, body: JsonBody | null, ctx: ProxyContext): number {
