@@ -22,6 +22,8 @@ export default async function setup(): Promise<void> {
   try {
     execFileSync("npx", ["tsc", "-p", "tsconfig.json"], { stdio: "pipe" });
   } catch (err) {
-    process.stderr.write(`warning: tsc reported errors while building dist/:\n${String((err as { stdout?: Buffer }).stdout ?? "")}\n`);
+    process.stderr.write(
+      `warning: tsc reported errors while building dist/:\n${String((err as { stdout?: Buffer }).stdout ?? "")}\n`,
+    );
   }
 }
