@@ -52,7 +52,13 @@ export function tapSse(source: Readable, options: SseTapOptions): ReadableStream
             next = await iterator.next();
           } catch {
             if (ended) return;
-            const why = options.failure() === "timeout" ? "timeout" : "failed";
+            const failure = options.failure();
+            if (failure === "client_abort") {
+              // The client left (its close event aborted the upstream first): nobody to send a frame to.
+              end("aborted");
+              return;
+            }
+            const why = failure === "timeout" ? "timeout" : "failed";
             controller.enqueue(encoder.encode(options.errorFrame(why)));
             controller.close();
             end(why);

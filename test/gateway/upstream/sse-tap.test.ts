@@ -138,4 +138,26 @@ describe("SSE tap", () => {
     expect(out.endsWith('data: {"error":{"code":"failed"}}\n\n')).toBe(true);
     expect(ended).toBe("failed");
   });
+
+  it("a source aborted because the client left ends as aborted, without an error frame", async () => {
+    const assembler = new SseAssembler("chat", false);
+    let ended: StreamEnd | null = null;
+    const source = new Readable({
+      read() {
+        this.destroy(new Error("aborted"));
+      },
+    });
+    const stream = tapSse(source, {
+      assembler,
+      onFirstByte: () => undefined,
+      onEnd: (e) => (ended = e),
+      failure: () => "client_abort",
+      errorFrame: () => "data: should-not-appear\n\n",
+    });
+    const reader = stream.getReader();
+    const read = reader.read().catch(() => ({ done: true, value: undefined }));
+    await new Promise((r) => setTimeout(r, 20));
+    expect(ended).toBe("aborted");
+    void read;
+  });
 });
