@@ -3,13 +3,17 @@
  * and the console pages.
  */
 import type { Hono } from "hono";
+import { bodyLimit } from "hono/body-limit";
 import type { Deps } from "../app/create-deps.js";
+import { AppError } from "../errors/app-error.js";
 import { createBaseApp } from "../http/create-app.js";
 import { upstreamSecretWarning } from "../tenants/upstream-secret.js";
 import { csrfProtection } from "./middleware/csrf.js";
 import { registerPages } from "./pages.js";
 import { registerAuthRoutes } from "./routes/auth/index.js";
 import { registerAdminRoutes } from "./routes/index.js";
+
+export const ADMIN_MAX_BODY_BYTES = 64 * 1024;
 
 export function createAdminApp(deps: Deps): Hono {
   const app = createBaseApp({
@@ -23,6 +27,16 @@ export function createAdminApp(deps: Deps): Hono {
 
   // No CORS headers anywhere: the console is same-origin, and a preflight that is never answered stays refused.
   app.use("/api/*", csrfProtection({ trustProxy: deps.config.http.trustProxy }));
+  // Admin bodies are small JSON objects; anything bigger is a mistake or an attack, refused before it is buffered.
+  app.use(
+    "/api/*",
+    bodyLimit({
+      maxSize: ADMIN_MAX_BODY_BYTES,
+      onError: () => {
+        throw new AppError("payload_too_large", `Request body over ${ADMIN_MAX_BODY_BYTES} bytes.`);
+      },
+    }),
+  );
   registerAuthRoutes(app, deps);
   registerAdminRoutes(app, deps);
   registerPages(app, deps);

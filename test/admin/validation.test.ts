@@ -326,3 +326,19 @@ describe("validation", () => {
     });
   });
 });
+
+describe("body size", () => {
+  it("refuses an admin request body over 64 KiB with 413 before parsing it", async () => {
+    const before = await snapshot();
+    const res = await fetch(`${svc.urls.admin}/api/admin/tenants`, {
+      method: "POST",
+      headers: { cookie: admin.cookie!, "content-type": "application/json" },
+      body: JSON.stringify({ id: "big", name: "x", pad: "y".repeat(70 * 1024) }),
+    });
+    expect(res.status).toBe(413);
+    expect(await res.json()).toEqual({
+      error: { message: "Request body over 65536 bytes.", code: "payload_too_large" },
+    });
+    expect(await snapshot()).toBe(before);
+  });
+});
