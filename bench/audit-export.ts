@@ -28,17 +28,38 @@ async function withClient<T>(url: string, fn: (c: pg.Client) => Promise<T>): Pro
   }
 }
 
+/** user + system CPU seconds a process has used so far. */
+function cpuSeconds(pid: number): number {
+  try {
+    const fields = fs.readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]!.split(" ");
+    return (Number(fields[11]) + Number(fields[12])) / 100;
+  } catch {
+    return 0;
+  }
+}
+
+async function backendPids(db: string): Promise<number[]> {
+  return withClient(ADMIN_URL, async (c) =>
+    (await c.query<{ pid: number }>("SELECT pid FROM pg_stat_activity WHERE datname = $1", [db])).rows.map((r) => r.pid),
+  );
+}
+
 function vm(pid: number, field: "VmHWM" | "VmRSS"): number {
   const m = new RegExp(`${field}:\\s+(\\d+) kB`).exec(fs.readFileSync(`/proc/${pid}/status`, "utf8"));
   return m ? Math.round(Number(m[1]) / 1024) : -1;
 }
 
-const name = `hcp_bench_export_${randomBytes(4).toString("hex")}`;
-await withClient(ADMIN_URL, (c) => c.query(`CREATE DATABASE "${name}"`));
+// `--db <name>` reuses a database filled by an earlier `--keep` run.
+const reuse = process.argv.includes("--db") ? process.argv[process.argv.indexOf("--db") + 1] : undefined;
+const name = reuse ?? `hcp_bench_export_${randomBytes(4).toString("hex")}`;
+if (!reuse) await withClient(ADMIN_URL, (c) => c.query(`CREATE DATABASE "${name}"`));
+console.log(`database ${name}`);
 const url = new URL(ADMIN_URL);
 url.pathname = `/${name}`;
 const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "hcp-bench-export-"));
-const proc = spawn(process.execPath, ["dist/src/main.js"], {
+// BENCH_CPU_PROF=<dir> profiles the service.
+const profile = process.env.BENCH_CPU_PROF ? ["--cpu-prof", `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : [];
+const proc = spawn(process.execPath, [...profile, "dist/src/main.js"], {
   env: {
     PATH: process.env.PATH ?? "/usr/bin:/bin",
     DATABASE_URL: url.toString(),
@@ -64,7 +85,7 @@ try {
   });
 
   const t0 = performance.now();
-  await withClient(url.toString(), async (c) => {
+  if (!reuse) await withClient(url.toString(), async (c) => {
     // Spread over ROWS × 2 s back from now: ~23 days for a million rows, so many day partitions are crossed.
     const days = Math.ceil((ROWS * 2) / 86_400) + 2;
     for (let d = 0; d <= days; d++) {
@@ -88,7 +109,7 @@ try {
       FROM generate_series(1, ${ROWS}) g`);
     await c.query("VACUUM ANALYZE audit_log");
   });
-  console.log(`filled ${ROWS} rows in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+  if (!reuse) console.log(`filled ${ROWS} rows in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
 
   const login = await fetch(`http://127.0.0.1:${adminPort}/api/auth/login`, {
     method: "POST",
@@ -100,32 +121,41 @@ try {
   let peakRss = rssBefore;
   const sampler = setInterval(() => (peakRss = Math.max(peakRss, vm(proc.pid!, "VmRSS"))), 100);
 
+  // Warm the pool so its backends exist before we sample their CPU.
+  await fetch(`http://127.0.0.1:${adminPort}/api/admin/logs?limit=1`, { headers: { cookie } }).then((r) => r.text());
+  const pgPids = await backendPids(name);
+  const pgCpu0 = pgPids.reduce((n, p) => n + cpuSeconds(p), 0);
+  const cpu0 = cpuSeconds(proc.pid!);
   const start = performance.now();
   const res = await fetch(`http://127.0.0.1:${adminPort}/api/admin/logs/download?api_user_id=usr_bench`, {
     headers: { cookie },
   });
   if (res.status !== 200) throw new Error(`export answered ${res.status}`);
+  // The client shares the 2 cores with the service: count lines on bytes, parse one line in 100 (order check).
   let lines = 0;
   let bytes = 0;
-  let rest = "";
+  let partial: Buffer = Buffer.alloc(0);
   let lastTs = "";
-  const decoder = new TextDecoder();
-  for await (const chunk of res.body!) {
+  for await (const value of res.body!) {
+    const chunk = Buffer.from(value as Uint8Array);
     bytes += chunk.byteLength;
-    const text = rest + decoder.decode(chunk, { stream: true });
-    const parts = text.split("\n");
-    rest = parts.pop()!;
-    for (const line of parts) {
-      // Parse a sample to prove every line is JSON in order without making the client the bottleneck.
+    let from = 0;
+    for (let nl = chunk.indexOf(10, from); nl !== -1; nl = chunk.indexOf(10, from)) {
       if (lines % 100 === 0) {
+        const line = Buffer.concat([partial, chunk.subarray(from, nl)]).toString("utf8");
         const ts = (JSON.parse(line) as { ts: string }).ts;
         if (ts < lastTs) throw new Error("out of order");
         lastTs = ts;
       }
+      partial = Buffer.alloc(0);
       lines++;
+      from = nl + 1;
     }
+    partial = Buffer.concat([partial, chunk.subarray(from)]);
   }
   const seconds = (performance.now() - start) / 1000;
+  const serviceCpu = cpuSeconds(proc.pid!) - cpu0;
+  const pgCpu = pgPids.reduce((n, p) => n + cpuSeconds(p), 0) - pgCpu0;
   clearInterval(sampler);
   console.log(
     JSON.stringify({
@@ -134,6 +164,11 @@ try {
       megabytes: Math.round(bytes / 1024 / 1024),
       seconds: Number(seconds.toFixed(2)),
       records_per_second: Math.round(lines / seconds),
+      // Load-independent: what one core of each side does per second (the bench machine is shared).
+      service_cpu_seconds: Number(serviceCpu.toFixed(1)),
+      records_per_service_cpu_second: Math.round(lines / serviceCpu),
+      postgres_backend_cpu_seconds: Number(pgCpu.toFixed(1)),
+      load_average: os.loadavg().map((l) => Number(l.toFixed(1))),
       service_rss_before_mb: rssBefore,
       service_rss_peak_during_export_mb: peakRss,
       service_vmhwm_mb: vm(proc.pid!, "VmHWM"),
@@ -142,7 +177,7 @@ try {
 } finally {
   proc.kill("SIGTERM");
   await new Promise((r) => proc.once("exit", r));
-  if (!process.argv.includes("--keep"))
+  if (!process.argv.includes("--keep") && !reuse)
     await withClient(ADMIN_URL, (c) => c.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`));
   fs.rmSync(dataDir, { recursive: true, force: true });
 }
