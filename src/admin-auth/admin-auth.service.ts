@@ -56,7 +56,7 @@ export function createAdminAuth(options: AdminAuthOptions): AdminAuth {
 
   return {
     async login(input) {
-      const check = await limiter.check(input.ip, input.username);
+      const check = await limiter.begin(input.ip, input.username);
       if (check.blocked) {
         logger.warn(
           { ip: input.ip, retryAfterMs: check.retryAfterMs },
@@ -68,7 +68,7 @@ export function createAdminAuth(options: AdminAuthOptions): AdminAuth {
       }
       const result = await verifyAdminPassword(db, adminUsername, input.username, input.password);
       if (!result.ok) {
-        await limiter.recordFailure(input.ip, input.username);
+        await limiter.failed(input.ip, input.username);
         // The attempted username is not recorded unless it is the admin's: people type passwords into it.
         const actor = result.reason === "unknown_username" ? "unknown" : adminUsername;
         await insertAdminEvent(
@@ -82,7 +82,7 @@ export function createAdminAuth(options: AdminAuthOptions): AdminAuth {
         logger.warn({ ip: input.ip, reason: result.reason }, "admin: failed login");
         throw new AppError("unauthorized", "Invalid username or password.");
       }
-      await limiter.recordSuccess(input.ip, input.username);
+      await limiter.succeeded(input.ip, input.username);
       await deleteExpiredSessions(db);
       // A fresh random token every login: an old or planted token is never promoted to a session.
       const token = randomBytes(TOKEN_BYTES).toString("base64url");

@@ -24,9 +24,15 @@ const DAY_SECONDS = 24 * 60 * 60;
 export type LoginCheck = { blocked: false } | { blocked: true; retryAfterMs: number };
 
 export interface LoginLimiter {
-  check(ip: string, username: string): Promise<LoginCheck>;
-  recordFailure(ip: string, username: string): Promise<void>;
-  recordSuccess(ip: string, username: string): Promise<void>;
+  /**
+   * Call before verifying a password. Counts the attempt as a failure up front, so parallel guesses cannot all
+   * slip in before the first of them fails; answers blocked when the budget is spent.
+   */
+  begin(ip: string, username: string): Promise<LoginCheck>;
+  /** The attempt failed: a pair that reached its limit is blocked for the block time. */
+  failed(ip: string, username: string): Promise<void>;
+  /** The attempt succeeded: the pair starts over and the IP gets its point back. */
+  succeeded(ip: string, username: string): Promise<void>;
 }
 
 /** The attempted username is hashed: it is attacker input of any length, and may even be a mistyped password. */
@@ -47,28 +53,36 @@ export function createLoginLimiter(limits: LoginLimits = DEFAULT_LOGIN_LIMITS): 
     duration: DAY_SECONDS,
   });
 
-  const blockedFor = async (limiter: RateLimiterAbstract, key: string, points: number) => {
-    const res = await limiter.get(key);
-    return res && res.consumedPoints >= points ? Math.max(1, res.msBeforeNext) : 0;
-  };
+  /** Milliseconds until the key may try again once `consumed` passed `allowed`; 0 while it may. */
+  const waitMs = (consumed: number, allowed: number, msBeforeNext: number) =>
+    consumed > allowed ? Math.max(1, msBeforeNext) : 0;
 
   return {
-    async check(ip, username) {
+    async begin(ip, username) {
+      const key = pairKey(ip, username);
+      const [p, i] = await Promise.all([pair.get(key), perIp.get(ip)]);
+      // Already over: refuse without counting more, so a block does not keep extending itself.
+      const already = Math.max(
+        p && p.consumedPoints >= limits.pairFailures ? Math.max(1, p.msBeforeNext) : 0,
+        i && i.consumedPoints >= limits.ipFailuresPerDay ? Math.max(1, i.msBeforeNext) : 0,
+      );
+      if (already > 0) return { blocked: true, retryAfterMs: already };
+      const [pr, ir] = await Promise.all([pair.penalty(key, 1), perIp.penalty(ip, 1)]);
       const ms = Math.max(
-        await blockedFor(pair, pairKey(ip, username), limits.pairFailures),
-        await blockedFor(perIp, ip, limits.ipFailuresPerDay),
+        waitMs(pr.consumedPoints, limits.pairFailures, pr.msBeforeNext),
+        waitMs(ir.consumedPoints, limits.ipFailuresPerDay, ir.msBeforeNext),
       );
       return ms > 0 ? { blocked: true, retryAfterMs: ms } : { blocked: false };
     },
-    async recordFailure(ip, username) {
+    async failed(ip, username) {
       const key = pairKey(ip, username);
-      const res = await pair.penalty(key, 1);
+      const res = await pair.get(key);
       // The pair's block is short (the per-IP daily budget is the long stop), so a typo storm locks out briefly.
-      if (res.consumedPoints >= limits.pairFailures) await pair.block(key, limits.pairBlockSeconds);
-      await perIp.penalty(ip, 1);
+      if (res && res.consumedPoints >= limits.pairFailures) await pair.block(key, limits.pairBlockSeconds);
     },
-    async recordSuccess(ip, username) {
+    async succeeded(ip, username) {
       await pair.delete(pairKey(ip, username));
+      await perIp.reward(ip, 1);
     },
   };
 }

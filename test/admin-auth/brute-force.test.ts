@@ -49,4 +49,13 @@ describe("login brute-force limiter", () => {
     for (let i = 0; i < 10; i++) expect((await attempt(ip, wrong)).status).toBe(401);
     expect((await attempt(ip, wrong)).status).toBe(429);
   });
+
+  it("lets at most 10 of 25 parallel guesses be checked; the rest answer 429 at once", async () => {
+    const ip = "198.51.100.30";
+    const wrong = svc.secret("not-the-admin-password-2");
+    const results = await Promise.all(Array.from({ length: 25 }, () => attempt(ip, wrong)));
+    const statuses = results.map((r) => r.status);
+    expect(statuses.filter((s) => s === 401)).toHaveLength(10);
+    expect(statuses.filter((s) => s === 429)).toHaveLength(15);
+  });
 });
