@@ -40,7 +40,9 @@ function cpuSeconds(pid: number): number {
 
 async function backendPids(db: string): Promise<number[]> {
   return withClient(ADMIN_URL, async (c) =>
-    (await c.query<{ pid: number }>("SELECT pid FROM pg_stat_activity WHERE datname = $1", [db])).rows.map((r) => r.pid),
+    (await c.query<{ pid: number }>("SELECT pid FROM pg_stat_activity WHERE datname = $1", [db])).rows.map(
+      (r) => r.pid,
+    ),
   );
 }
 
@@ -58,7 +60,9 @@ const url = new URL(ADMIN_URL);
 url.pathname = `/${name}`;
 const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "hcp-bench-export-"));
 // BENCH_CPU_PROF=<dir> profiles the service.
-const profile = process.env.BENCH_CPU_PROF ? ["--cpu-prof", `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : [];
+const profile = process.env.BENCH_CPU_PROF
+  ? ["--cpu-prof", `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`]
+  : [];
 const proc = spawn(process.execPath, [...profile, "dist/src/main.js"], {
   env: {
     PATH: process.env.PATH ?? "/usr/bin:/bin",
@@ -85,17 +89,18 @@ try {
   });
 
   const t0 = performance.now();
-  if (!reuse) await withClient(url.toString(), async (c) => {
-    // Spread over ROWS × 2 s back from now: ~23 days for a million rows, so many day partitions are crossed.
-    const days = Math.ceil((ROWS * 2) / 86_400) + 2;
-    for (let d = 0; d <= days; d++) {
-      const day = new Date(Date.now() - d * 86_400_000).toISOString().slice(0, 10);
-      const next = new Date(Date.parse(day) + 86_400_000).toISOString().slice(0, 10);
-      await c.query(
-        `CREATE TABLE IF NOT EXISTS audit_log_p${day.replace(/-/g, "")} PARTITION OF audit_log FOR VALUES FROM ('${day}T00:00:00Z') TO ('${next}T00:00:00Z')`,
-      );
-    }
-    await c.query(`
+  if (!reuse)
+    await withClient(url.toString(), async (c) => {
+      // Spread over ROWS × 2 s back from now: ~23 days for a million rows, so many day partitions are crossed.
+      const days = Math.ceil((ROWS * 2) / 86_400) + 2;
+      for (let d = 0; d <= days; d++) {
+        const day = new Date(Date.now() - d * 86_400_000).toISOString().slice(0, 10);
+        const next = new Date(Date.parse(day) + 86_400_000).toISOString().slice(0, 10);
+        await c.query(
+          `CREATE TABLE IF NOT EXISTS audit_log_p${day.replace(/-/g, "")} PARTITION OF audit_log FOR VALUES FROM ('${day}T00:00:00Z') TO ('${next}T00:00:00Z')`,
+        );
+      }
+      await c.query(`
       INSERT INTO audit_log (ts, request_id, gateway, api_user_id, api_user_name, tenant_id, method, path, model, status,
         stream, latency_ms, ttfb_ms, prompt_tokens, completion_tokens, total_tokens, usage_source, client_ip, user_agent,
         error_code, aborted, request_body, request_bytes, request_truncated, response_body, response_bytes, response_truncated)
@@ -107,8 +112,8 @@ try {
         json_build_object('id', 'chatcmpl-' || g, 'choices', json_build_array(json_build_object('message',
           json_build_object('role', 'assistant', 'content', repeat(md5((g + 1)::text), 16)))))::text, 640, false
       FROM generate_series(1, ${ROWS}) g`);
-    await c.query("VACUUM ANALYZE audit_log");
-  });
+      await c.query("VACUUM ANALYZE audit_log");
+    });
   if (!reuse) console.log(`filled ${ROWS} rows in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
 
   const login = await fetch(`http://127.0.0.1:${adminPort}/api/auth/login`, {
@@ -122,7 +127,9 @@ try {
   const sampler = setInterval(() => (peakRss = Math.max(peakRss, vm(proc.pid!, "VmRSS"))), 100);
 
   // Warm the pool so its backends exist before we sample their CPU.
-  await fetch(`http://127.0.0.1:${adminPort}/api/admin/logs?limit=1`, { headers: { cookie } }).then((r) => r.text());
+  await fetch(`http://127.0.0.1:${adminPort}/api/admin/logs?limit=1`, { headers: { cookie } }).then((r) =>
+    r.text(),
+  );
   const pgPids = await backendPids(name);
   const pgCpu0 = pgPids.reduce((n, p) => n + cpuSeconds(p), 0);
   const cpu0 = cpuSeconds(proc.pid!);
