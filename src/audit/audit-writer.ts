@@ -3,6 +3,8 @@
  * returns; one background loop inserts batches (multi-row INSERT … ON CONFLICT DO NOTHING) at least every flushMs.
  * When the database fails or the queue is full, records stay only in the spool and are replayed, oldest first,
  * once the database answers again.
+ * Over 300 lines on purpose: queue, failure mode and replay position share state that must change together within
+ * one event-loop turn; split across modules that state would have to be exposed.
  */
 import path from "node:path";
 import type { Kysely } from "kysely";
