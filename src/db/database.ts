@@ -69,6 +69,11 @@ async function openPostgres(url: string, options: DatabaseOptions): Promise<Data
   });
   // An idle client losing its connection must not crash the process; the pool replaces it.
   pool.on("error", (err) => options.logger.warn({ err: errSummary(err) }, "database: idle connection error"));
+  // pg-pool listens for errors only while a client is idle; a backend terminated while a client is checked out
+  // would otherwise raise an unhandled 'error' and kill the process. The query in flight still rejects.
+  pool.on("connect", (client) => {
+    client.on("error", (err) => options.logger.warn({ err: errSummary(err) }, "database: connection lost"));
+  });
   const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool }) });
   const listener = createPgListener(url, types, options.logger);
 
