@@ -68,7 +68,7 @@ export class Exchange {
       "x-ratelimit-reset-requests": rate ? formatDuration(rate.resetMs) : "0s",
       "x-hms-monthly-tokens-limit": cap === null ? "unlimited" : String(cap),
       "x-hms-monthly-tokens-remaining": cap === null ? "unlimited" : String(this.monthlyRemaining ?? cap),
-      "x-hms-monthly-tokens-reset": monthResetAt(this.startedAt).toISOString(),
+      "x-hms-monthly-tokens-reset": resetHeader(this.startedAt),
     };
   }
 
@@ -112,6 +112,19 @@ export class Exchange {
     };
     this.deps.audit.record(record);
   }
+}
+
+let resetCache = { from: 0, until: 0, value: "" };
+
+/** The ISO instant the month of `at` resets, computed once per month rather than per request. */
+function resetHeader(at: Date): string {
+  const t = at.getTime();
+  if (t < resetCache.from || t >= resetCache.until) {
+    const reset = monthResetAt(at);
+    const from = Date.UTC(at.getUTCFullYear(), at.getUTCMonth(), 1);
+    resetCache = { from, until: reset.getTime(), value: reset.toISOString() };
+  }
+  return resetCache.value;
 }
 
 /** OpenAI-style durations: `250ms`, `12.5s`, `6m0s`. */
