@@ -45,5 +45,7 @@ export function createLogger(options: LoggerOptions, destination?: pino.Destinat
   if (options.format === "pretty") {
     return pino({ ...base, transport: { target: "pino-pretty", options: { colorize: true } } });
   }
-  return pino(base);
+  // Asynchronous stdout: a synchronous write per request line cost ~10% of gateway CPU under load. pino flushes
+  // this destination synchronously on process exit, so shutdown and fatal lines are not lost.
+  return pino(base, pino.destination({ dest: 1, sync: false }));
 }
