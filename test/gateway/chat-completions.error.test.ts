@@ -1,26 +1,16 @@
 import type { APIError } from "openai";
 import OpenAI from "openai";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { SYSTEM_ACTOR } from "../../src/admin-events/admin-events.repository.js";
 import { revokeApiUser } from "../../src/keys/keys.service.js";
-import { startFakeUpstream, type FakeUpstream } from "../harness/fake-upstream.js";
-import { createApiUser, createTenant } from "../harness/seed.js";
-import { startTestService, type TestService } from "../harness/test-service.js";
-import { flushAll, monthlyUsage, sdk } from "./kit.js";
+import { createApiUser } from "../harness/seed.js";
+import type { TestService } from "../harness/test-service.js";
+import { flushAll, monthlyUsage, sdk, useGatewayFixture } from "./kit.js";
 
 let svc: TestService;
-let upstream: FakeUpstream;
 let tenantId: string;
 
-beforeAll(async () => {
-  svc = await startTestService();
-  upstream = await startFakeUpstream();
-  tenantId = (await createTenant(svc, { preUpstreamUrl: upstream.url, postUpstreamUrl: upstream.url })).id;
-});
-afterAll(async () => {
-  await svc?.close();
-  await upstream?.close();
-});
+useGatewayFixture((f) => ({ svc, tenantId } = f));
 
 const ask = { model: "m", messages: [{ role: "user" as const, content: "hi" }], max_tokens: 20 };
 

@@ -1,28 +1,20 @@
 import http from "node:http";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import {
   commonRouteTests,
   type CommonRouteContext,
   type RouteUnderTest,
 } from "../harness/common-route-tests.js";
-import { startFakeUpstream, type FakeUpstream } from "../harness/fake-upstream.js";
-import { createApiUser, createTenant } from "../harness/seed.js";
-import { startTestService, type TestService } from "../harness/test-service.js";
-import { post } from "./kit.js";
+import type { FakeUpstream } from "../harness/fake-upstream.js";
+import { createApiUser } from "../harness/seed.js";
+import type { TestService } from "../harness/test-service.js";
+import { post, useGatewayFixture } from "./kit.js";
 
 let svc: TestService;
 let upstream: FakeUpstream;
 let tenantId: string;
 
-beforeAll(async () => {
-  svc = await startTestService();
-  upstream = await startFakeUpstream();
-  tenantId = (await createTenant(svc, { preUpstreamUrl: upstream.url, postUpstreamUrl: upstream.url })).id;
-});
-afterAll(async () => {
-  await svc?.close();
-  await upstream?.close();
-});
+useGatewayFixture((f) => ({ svc, upstream, tenantId } = f));
 
 const ROUTES: RouteUnderTest[] = [
   {

@@ -4,7 +4,34 @@
 import OpenAI from "openai";
 import { sql } from "kysely";
 import { monthOf } from "../../src/usage/usage-period.js";
-import type { TestService } from "../harness/test-service.js";
+import { afterAll, beforeAll } from "vitest";
+import { startFakeUpstream, type FakeUpstream } from "../harness/fake-upstream.js";
+import { createTenant } from "../harness/seed.js";
+import { startTestService, type TestService } from "../harness/test-service.js";
+
+export type GatewayFixture = { svc: TestService; upstream: FakeUpstream; tenantId: string };
+
+/**
+ * Registers beforeAll/afterAll for one service on a fresh database, one fake upstream, and one tenant routed to it
+ * on both gateways; `ready` receives them once started.
+ */
+export function useGatewayFixture(ready: (fixture: GatewayFixture) => void): void {
+  let fixture: Partial<GatewayFixture> = {};
+  beforeAll(async () => {
+    const svc = await startTestService();
+    fixture = { svc };
+    const upstream = await startFakeUpstream();
+    fixture.upstream = upstream;
+    const tenantId = (
+      await createTenant(svc, { preUpstreamUrl: upstream.url, postUpstreamUrl: upstream.url })
+    ).id;
+    ready({ svc, upstream, tenantId });
+  });
+  afterAll(async () => {
+    await fixture.svc?.close();
+    await fixture.upstream?.close();
+  });
+}
 
 export function sdk(baseUrl: string, apiKey: string, options: { maxRetries?: number } = {}): OpenAI {
   return new OpenAI({ apiKey, baseURL: `${baseUrl}/v1`, maxRetries: options.maxRetries ?? 0 });

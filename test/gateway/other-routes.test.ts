@@ -1,22 +1,13 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { fakePromptTokens, startFakeUpstream, type FakeUpstream } from "../harness/fake-upstream.js";
-import { createApiUser, createTenant } from "../harness/seed.js";
-import { startTestService, type TestService } from "../harness/test-service.js";
-import { auditRow, flushAll, sdk } from "./kit.js";
+import { describe, expect, it } from "vitest";
+import { fakePromptTokens } from "../harness/fake-upstream.js";
+import { createApiUser } from "../harness/seed.js";
+import type { TestService } from "../harness/test-service.js";
+import { auditRow, flushAll, sdk, useGatewayFixture } from "./kit.js";
 
 let svc: TestService;
-let upstream: FakeUpstream;
 let tenantId: string;
 
-beforeAll(async () => {
-  svc = await startTestService();
-  upstream = await startFakeUpstream();
-  tenantId = (await createTenant(svc, { preUpstreamUrl: upstream.url, postUpstreamUrl: upstream.url })).id;
-});
-afterAll(async () => {
-  await svc?.close();
-  await upstream?.close();
-});
+useGatewayFixture((f) => ({ svc, tenantId } = f));
 
 async function daily(apiUserId: string) {
   await flushAll(svc);
