@@ -24,6 +24,7 @@ export const ENV_VARS = [
   "HERMES_UPSTREAM_CONNECT_TIMEOUT_MS",
   "HERMES_MAX_REQUEST_BYTES",
   "HERMES_DEFAULT_MAX_TOKENS",
+  "HERMES_TOKEN_LEASE_REQUESTS",
   "HERMES_KEY_CACHE_TTL_MS",
   "HERMES_RATE_LIMIT_STORE",
   "REDIS_URL",
@@ -99,6 +100,12 @@ const envSchema = z.object({
   HERMES_UPSTREAM_CONNECT_TIMEOUT_MS: positiveInt.default(10_000),
   HERMES_MAX_REQUEST_BYTES: positiveInt.default(10 * 1024 * 1024),
   HERMES_DEFAULT_MAX_TOKENS: positiveInt.default(4096),
+  HERMES_TOKEN_LEASE_REQUESTS: z.coerce
+    .number({ error: "must be a number" })
+    .int("must be a whole number")
+    .min(0, "must be >= 0")
+    .max(1000, "must be at most 1000")
+    .default(16),
   HERMES_KEY_CACHE_TTL_MS: positiveInt.default(30_000),
   HERMES_RATE_LIMIT_STORE: z
     .enum(["memory", "postgres", "redis"], { error: "must be memory, postgres or redis" })
@@ -153,6 +160,7 @@ export type Config = Readonly<{
     upstreamConnectTimeoutMs: number;
     maxRequestBytes: number;
     defaultMaxTokens: number;
+    tokenLeaseRequests: number;
     keyCacheTtlMs: number;
     rateLimitStore: "memory" | "postgres" | "redis";
     redisUrl: string | undefined;
@@ -214,6 +222,7 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>> = p
       upstreamConnectTimeoutMs: e.HERMES_UPSTREAM_CONNECT_TIMEOUT_MS,
       maxRequestBytes: e.HERMES_MAX_REQUEST_BYTES,
       defaultMaxTokens: e.HERMES_DEFAULT_MAX_TOKENS,
+      tokenLeaseRequests: e.HERMES_TOKEN_LEASE_REQUESTS,
       keyCacheTtlMs: e.HERMES_KEY_CACHE_TTL_MS,
       rateLimitStore: e.HERMES_RATE_LIMIT_STORE,
       redisUrl: e.REDIS_URL,

@@ -52,7 +52,12 @@ export async function createGatewayServices(
   });
   lifecycle.onClose("rate limiter", () => rateLimiter.close());
 
-  const usage = new UsageMeter({ db: database.db, logger, flushMs: SETTLE_EVERY_MS });
+  const usage = new UsageMeter({
+    db: database.db,
+    logger,
+    flushMs: SETTLE_EVERY_MS,
+    leaseRequests: config.gateway.tokenLeaseRequests,
+  });
   usage.start();
   lifecycle.onDrain("usage settlements", () => usage.stop());
 

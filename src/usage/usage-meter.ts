@@ -7,10 +7,10 @@ import type { Kysely } from "kysely";
 import type { DB } from "../db/schema.js";
 import type { Logger } from "../logging/logger.js";
 import { errSummary } from "../db/database.js";
+import { TokenLeases, type LeaseReturn } from "./token-leases.js";
 import { dayOf, monthOf } from "./usage-period.js";
 import {
   applySettlements,
-  readMonthlyTotals,
   reserveMonthlyTokens,
   type DailySettlement,
   type LastUse,
@@ -32,10 +32,23 @@ export type Settlement = {
   at: Date;
 };
 
-export type UsageMeterOptions = { db: Kysely<DB>; logger: Logger; flushMs: number };
+export type UsageMeterOptions = {
+  db: Kysely<DB>;
+  logger: Logger;
+  flushMs: number;
+  /** Requests' worth of tokens reserved ahead with each database admission; 0 reserves per request. */
+  leaseRequests: number;
+  /** A lease unused this long is given back (default 2 s). */
+  leaseIdleMs?: number;
+};
+
+function admitted(apiUserId: string, month: string, tokens: number, remaining: number): Admission {
+  return { admitted: true, reservation: { apiUserId, month, tokens }, remaining };
+}
 
 export class UsageMeter {
   private monthly = new Map<string, MonthlySettlement>();
+  private readonly leases = new TokenLeases();
   private daily = new Map<string, DailySettlement>();
   private lastUse = new Map<string, LastUse>();
   private timer: NodeJS.Timeout | null = null;
@@ -43,35 +56,102 @@ export class UsageMeter {
 
   constructor(private readonly options: UsageMeterOptions) {}
 
-  /** Reserves `estimate` tokens against `cap` for this month, atomically; one database round trip. */
+  /**
+   * Reserves `estimate` tokens against `cap` for this month, atomically. Served from this instance's lease when it
+   * holds enough (no database call); otherwise one database call reserves the estimate plus an advance for the
+   * next requests. Requests arriving while that call runs wait for it instead of making their own.
+   */
   async admit(apiUserId: string, cap: number, estimate: number, now: Date): Promise<Admission> {
     const month = monthOf(now);
-    const totals = await reserveMonthlyTokens(this.options.db, { apiUserId, month, estimate, cap });
-    if (totals) {
-      return {
-        admitted: true,
-        reservation: { apiUserId, month, tokens: estimate },
-        remaining: Math.max(0, cap - totals.tokensUsed - totals.tokensReserved),
-      };
+    if (this.options.leaseRequests === 0) return this.admitExactly(apiUserId, month, cap, estimate);
+    const at = now.getTime();
+    const giveBack = this.giveBack;
+    // One database admission per user and month at a time on this instance, so a refusal is exact here: it saw all
+    // this instance holds. The others wait for it and are then served from the advance it brought.
+    for (;;) {
+      const remaining = this.leases.take(apiUserId, month, cap, estimate, at, giveBack);
+      if (remaining !== null) return admitted(apiUserId, month, estimate, remaining);
+      const refill = this.leases.waitForRefill(apiUserId, month);
+      if (refill === null) break;
+      await refill;
     }
-    // Rejections are rare and off the fast path; read the totals so the client sees what is left.
-    const current = await readMonthlyTotals(this.options.db, apiUserId, month);
-    return { admitted: false, remaining: Math.max(0, cap - current.tokensUsed - current.tokensReserved) };
+    let release!: () => void;
+    const refill = new Promise<void>((resolve) => (release = resolve));
+    const { taken, waiting } = this.leases.beginRefill(apiUserId, month, cap, at, refill, giveBack);
+    const need = Math.max(0, estimate - taken);
+    try {
+      const grant = await reserveMonthlyTokens(this.options.db, {
+        apiUserId,
+        month,
+        need,
+        // Room for the next few requests, and for those already waiting.
+        advance: (this.options.leaseRequests + waiting) * estimate,
+        cap,
+      });
+      const fits = grant.admitted;
+      const leftover = fits ? taken + grant.granted - estimate : taken;
+      const unreserved = Math.max(0, cap - grant.tokensUsed - grant.tokensReserved);
+      const remaining = this.leases.endRefill(
+        apiUserId,
+        month,
+        cap,
+        refill,
+        { leftover, unreserved },
+        Date.now(),
+        giveBack,
+      );
+      return fits ? admitted(apiUserId, month, estimate, remaining) : { admitted: false, remaining };
+    } catch (err) {
+      this.leases.endRefill(
+        apiUserId,
+        month,
+        cap,
+        refill,
+        { leftover: taken, unreserved: null },
+        at,
+        giveBack,
+      );
+      throw err;
+    } finally {
+      release();
+    }
+  }
+
+  /** Without leases: every admission is its own conditional reservation. */
+  private async admitExactly(apiUserId: string, month: string, cap: number, estimate: number) {
+    const grant = await reserveMonthlyTokens(this.options.db, {
+      apiUserId,
+      month,
+      need: estimate,
+      advance: 0,
+      cap,
+    });
+    const remaining = Math.max(0, cap - grant.tokensUsed - grant.tokensReserved);
+    return grant.admitted
+      ? admitted(apiUserId, month, estimate, remaining)
+      : { admitted: false as const, remaining };
+  }
+
+  /** Gives unused lease tokens back to the database with the next settlement batch. */
+  private readonly giveBack = (r: LeaseReturn): void => {
+    this.addMonthly({ apiUserId: r.apiUserId, month: r.month, used: 0, released: r.tokens, requests: 0 });
+  };
+
+  /** Gives back every lease now (at shutdown; tests use it to see exact reservations). */
+  returnLeases(): void {
+    this.leases.returnAll(this.giveBack);
   }
 
   /** Queues the end of a request; never blocks and never throws. */
   settle(s: Settlement): void {
     const month = s.reservation?.month ?? monthOf(s.at);
-    const mk = `${s.apiUserId}\u0000${month}`;
-    const m = this.monthly.get(mk);
-    const released = s.reservation?.tokens ?? 0;
-    if (m) {
-      m.used += s.tokens;
-      m.released += released;
-      m.requests += 1;
-    } else {
-      this.monthly.set(mk, { apiUserId: s.apiUserId, month, used: s.tokens, released, requests: 1 });
-    }
+    this.addMonthly({
+      apiUserId: s.apiUserId,
+      month,
+      used: s.tokens,
+      released: s.reservation?.tokens ?? 0,
+      requests: 1,
+    });
     const day = dayOf(s.at);
     const dk = `${s.apiUserId}\u0000${day}`;
     const d = this.daily.get(dk);
@@ -92,7 +172,10 @@ export class UsageMeter {
 
   start(): void {
     if (this.timer) return;
-    this.timer = setInterval(() => void this.flush(), this.options.flushMs);
+    this.timer = setInterval(() => {
+      this.leases.returnIdle(Date.now() - (this.options.leaseIdleMs ?? 2_000), this.giveBack);
+      void this.flush();
+    }, this.options.flushMs);
     this.timer.unref();
   }
 
@@ -127,10 +210,21 @@ export class UsageMeter {
   async stop(): Promise<void> {
     if (this.timer) clearInterval(this.timer);
     this.timer = null;
+    this.returnLeases();
     await this.flush();
     if (this.pending > 0) {
       this.options.logger.error({ users: this.pending }, "usage: settlements lost at shutdown");
     }
+  }
+
+  private addMonthly(m: MonthlySettlement): void {
+    const k = `${m.apiUserId}\u0000${m.month}`;
+    const cur = this.monthly.get(k);
+    if (cur) {
+      cur.used += m.used;
+      cur.released += m.released;
+      cur.requests += m.requests;
+    } else this.monthly.set(k, { ...m });
   }
 
   private requeue(batch: {
@@ -138,15 +232,7 @@ export class UsageMeter {
     daily: DailySettlement[];
     lastUse: LastUse[];
   }): void {
-    for (const m of batch.monthly) {
-      const k = `${m.apiUserId}\u0000${m.month}`;
-      const cur = this.monthly.get(k);
-      if (cur) {
-        cur.used += m.used;
-        cur.released += m.released;
-        cur.requests += m.requests;
-      } else this.monthly.set(k, m);
-    }
+    for (const m of batch.monthly) this.addMonthly(m);
     for (const d of batch.daily) {
       const k = `${d.apiUserId}\u0000${d.day}`;
       const cur = this.daily.get(k);

@@ -1,6 +1,7 @@
 /**
- * @module Usage queries: the one conditional admission upsert on the request path, and the batched settlement
- * that moves reservations into used tokens, counts requests per day and stamps last use.
+ * @module Usage queries: the conditional admission (a database function, see migrations) and the batched
+ * settlement that moves reservations into used tokens, returns unused advances, counts requests per day and stamps
+ * last use.
  */
 import { sql, type Kysely } from "kysely";
 import type { DB } from "../db/schema.js";
@@ -10,40 +11,33 @@ type Db = Kysely<DB>;
 export type MonthlyTotals = { tokensUsed: number; tokensReserved: number };
 
 /**
- * Adds `estimate` to the month's reservation if used + reserved + estimate stays within `cap`, in one statement.
- * The row lock taken by ON CONFLICT DO UPDATE serialises concurrent admissions, so the cap cannot be overshot.
- * Returns the totals after the reservation, or null when it would exceed the cap.
+ * Reserves `need` tokens of the user's month if used + reserved + need stays within `cap`, plus up to `advance`
+ * more (at most a quarter of the headroom left) for the instance to hand out locally; one call to the
+ * `reserve_monthly_tokens` function, whose row lock serialises concurrent admissions on every instance.
+ * The totals are the row's after the call.
  */
 export async function reserveMonthlyTokens(
   db: Db,
-  input: { apiUserId: string; month: string; estimate: number; cap: number },
-): Promise<MonthlyTotals | null> {
-  const { apiUserId, month, estimate, cap } = input;
-  // synchronous_commit off for this one statement: the row lock is released without waiting for the WAL flush,
-  // so concurrent admissions of one key are not serialised on fsync. A database crash can lose reservations of
-  // the last few milliseconds, whose requests fail with the database anyway.
-  const result = await sql<{ tokens_used: number; tokens_reserved: number }>`
-    WITH async_commit AS (SELECT set_config('synchronous_commit', 'off', true) AS v)
-    INSERT INTO usage_monthly AS u (api_user_id, month, tokens_used, tokens_reserved, requests, updated_at)
-    SELECT ${apiUserId}, ${month}::date, 0, ${estimate}::bigint, 0, now()
-    FROM async_commit
-    WHERE ${estimate}::bigint <= ${cap}::bigint
-    ON CONFLICT (api_user_id, month) DO UPDATE
-      SET tokens_reserved = u.tokens_reserved + EXCLUDED.tokens_reserved, updated_at = now()
-      WHERE u.tokens_used + u.tokens_reserved + EXCLUDED.tokens_reserved <= ${cap}::bigint
-    RETURNING u.tokens_used, u.tokens_reserved`.execute(db);
-  const row = result.rows[0];
-  return row ? { tokensUsed: Number(row.tokens_used), tokensReserved: Number(row.tokens_reserved) } : null;
-}
-
-export async function readMonthlyTotals(db: Db, apiUserId: string, month: string): Promise<MonthlyTotals> {
-  const row = await db
-    .selectFrom("usage_monthly")
-    .select(["tokens_used", "tokens_reserved"])
-    .where("api_user_id", "=", apiUserId)
-    .where("month", "=", month)
-    .executeTakeFirst();
-  return { tokensUsed: row?.tokens_used ?? 0, tokensReserved: row?.tokens_reserved ?? 0 };
+  input: { apiUserId: string; month: string; need: number; advance: number; cap: number },
+): Promise<MonthlyTotals & { admitted: boolean; granted: number }> {
+  const { apiUserId, month, need, advance, cap } = input;
+  const result = await sql<{
+    admitted: boolean;
+    granted: number;
+    used_total: number;
+    reserved_total: number;
+  }>`
+    SELECT admitted, granted, used_total, reserved_total
+    FROM reserve_monthly_tokens(${apiUserId}, ${month}::date, ${need}::bigint, ${advance}::bigint, ${cap}::bigint)`.execute(
+    db,
+  );
+  const row = result.rows[0]!;
+  return {
+    admitted: row.admitted,
+    granted: Number(row.granted),
+    tokensUsed: Number(row.used_total),
+    tokensReserved: Number(row.reserved_total),
+  };
 }
 
 export type MonthlySettlement = {

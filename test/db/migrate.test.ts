@@ -4,7 +4,8 @@ import path from "node:path";
 import { sql } from "kysely";
 import { afterAll, describe, expect, it } from "vitest";
 import { openDatabase } from "../../src/db/database.js";
-import { isMigrated, LATEST_MIGRATION, migrateToLatest } from "../../src/db/migrate.js";
+import { isMigrated, migrateToLatest } from "../../src/db/migrate.js";
+import { MIGRATIONS } from "../../migrations/index.js";
 import { captureLogs } from "../harness/log-capture.js";
 import { spawnService } from "../harness/spawn-service.js";
 import { createTestDatabase, type TestDatabase } from "../harness/test-database.js";
@@ -43,7 +44,7 @@ describe("migrations", () => {
     const database = await openDatabase({ url: tdb.url, poolMax: 2, dataDir: ".", logger });
     try {
       expect(await isMigrated(database.db)).toBe(false);
-      expect((await migrateToLatest(database.db)).applied).toEqual([LATEST_MIGRATION]);
+      expect((await migrateToLatest(database.db)).applied).toEqual(Object.keys(MIGRATIONS));
       expect((await migrateToLatest(database.db)).applied).toEqual([]);
       expect(await isMigrated(database.db)).toBe(true);
       expect(await tablesOf(database.db)).toEqual(EXPECTED_TABLES);
@@ -62,7 +63,7 @@ describe("migrations", () => {
     try {
       let database = await openDatabase({ url: undefined, poolMax: 1, dataDir: dir, logger });
       expect(database.kind).toBe("embedded");
-      expect((await migrateToLatest(database.db)).applied).toEqual([LATEST_MIGRATION]);
+      expect((await migrateToLatest(database.db)).applied).toEqual(Object.keys(MIGRATIONS));
       expect((await migrateToLatest(database.db)).applied).toEqual([]);
       expect(await tablesOf(database.db)).toEqual(EXPECTED_TABLES);
       // int8 comes back as a JS number from both drivers.

@@ -37,8 +37,12 @@ export function sdk(baseUrl: string, apiKey: string, options: { maxRetries?: num
   return new OpenAI({ apiKey, baseURL: `${baseUrl}/v1`, maxRetries: options.maxRetries ?? 0 });
 }
 
-/** Writes queued usage settlements and audit records now. */
+/**
+ * Writes queued usage settlements and audit records now. Unused token leases are given back first, so that
+ * `tokens_reserved` shows only what requests in flight hold.
+ */
 export async function flushAll(svc: TestService): Promise<void> {
+  svc.deps.gateway.usage.returnLeases();
   await svc.deps.gateway.usage.flush();
   await svc.deps.audit.flush();
 }

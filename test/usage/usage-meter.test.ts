@@ -28,7 +28,8 @@ beforeAll(async () => {
     { id: "t1", name: "T", preUpstreamUrl: null, postUpstreamUrl: null, upstreamApiKey: null },
     SYSTEM_ACTOR,
   );
-  meter = new UsageMeter({ db: database.db, logger: captureLogs().logger, flushMs: 1_000 });
+  // Exact mode: every admission is its own database reservation (leases are tested below).
+  meter = new UsageMeter({ db: database.db, logger: captureLogs().logger, flushMs: 1_000, leaseRequests: 0 });
 });
 afterAll(async () => {
   await meter?.stop();
@@ -64,7 +65,7 @@ describe("periods and estimates", () => {
   });
 });
 
-describe("UsageMeter", () => {
+describe("UsageMeter, exact mode", () => {
   it("admits atomically: 40 concurrent reservations of 100 against a cap of 1000 admit exactly 10", async () => {
     const id = await user(1000);
     const now = new Date();
@@ -120,11 +121,121 @@ describe("UsageMeter", () => {
 
   it("stop() writes what is still queued (the shutdown drain), even with a long flush interval", async () => {
     const id = await user(null);
-    const slow = new UsageMeter({ db: database.db, logger: captureLogs().logger, flushMs: 60_000 });
+    const slow = new UsageMeter({
+      db: database.db,
+      logger: captureLogs().logger,
+      flushMs: 60_000,
+      leaseRequests: 0,
+    });
     slow.start();
     slow.settle({ apiUserId: id, reservation: null, tokens: 9, at: new Date() });
     expect(await monthly(id)).toBeUndefined();
     await slow.stop();
     expect(await monthly(id)).toMatchObject({ tokens_used: 9, requests: 1 });
+  });
+});
+
+describe("UsageMeter with token leases", () => {
+  const leasing = (options: { leaseIdleMs?: number } = {}) =>
+    new UsageMeter({
+      db: database.db,
+      logger: captureLogs().logger,
+      flushMs: 20,
+      leaseRequests: 16,
+      ...options,
+    });
+
+  it("reserves an advance with the first admission and serves the next ones from it without touching the row", async () => {
+    const id = await user(100_000);
+    const m = leasing();
+    const now = new Date();
+    const first = await m.admit(id, 100_000, 100, now);
+    expect(first).toMatchObject({ admitted: true, remaining: 100_000 - 100 });
+    // The advance: 16 requests' worth, within a quarter of the headroom.
+    const afterFirst = await monthly(id);
+    expect(afterFirst).toMatchObject({ tokens_reserved: 100 + 1600, tokens_used: 0 });
+    for (let i = 2; i <= 17; i++) {
+      expect(await m.admit(id, 100_000, 100, now)).toMatchObject({
+        admitted: true,
+        remaining: 100_000 - 100 * i,
+      });
+    }
+    // Sixteen requests later the row is unchanged: they cost no database round trip.
+    expect((await monthly(id))!.updated_at).toEqual(afterFirst!.updated_at);
+    expect(await monthly(id)).toMatchObject({ tokens_reserved: 1700 });
+    // The eighteenth needs a new reservation.
+    await m.admit(id, 100_000, 100, now);
+    expect((await monthly(id))!.tokens_reserved).toBeGreaterThan(1700);
+    await m.stop();
+  });
+
+  it("is exact on one instance: 40 concurrent admissions of 100 against a cap of 1000 admit exactly 10", async () => {
+    const id = await user(1000);
+    const m = leasing();
+    const now = new Date();
+    const results = await Promise.all(Array.from({ length: 40 }, () => m.admit(id, 1000, 100, now)));
+    expect(results.filter((r) => r.admitted)).toHaveLength(10);
+    m.returnLeases();
+    await m.flush();
+    expect(await monthly(id)).toMatchObject({ tokens_reserved: 1000, tokens_used: 0 });
+    await m.stop();
+  });
+
+  it("never overshoots with several instances: two meters on one database admit at most the cap", async () => {
+    const id = await user(1000);
+    const a = leasing();
+    const b = leasing();
+    const now = new Date();
+    const results = await Promise.all(
+      Array.from({ length: 40 }, (_, i) => (i % 2 ? a : b).admit(id, 1000, 100, now)),
+    );
+    const admittedCount = results.filter((r) => r.admitted).length;
+    expect(admittedCount).toBeLessThanOrEqual(10);
+    // Each instance can strand less than one request's worth in its lease until it is given back.
+    expect(admittedCount).toBeGreaterThanOrEqual(9);
+    a.returnLeases();
+    b.returnLeases();
+    await Promise.all([a.flush(), b.flush()]);
+    expect(await monthly(id)).toMatchObject({ tokens_reserved: 100 * admittedCount });
+    await Promise.all([a.stop(), b.stop()]);
+  });
+
+  it("a lowered cap holds from the next request: the lease granted under the old cap is given back", async () => {
+    const id = await user(100_000);
+    const m = leasing();
+    const now = new Date();
+    expect((await m.admit(id, 100_000, 100, now)).admitted).toBe(true);
+    // The lease still holds 1,600 tokens, but under a cap of 150 this request (100 more) does not fit.
+    expect(await m.admit(id, 150, 100, now)).toMatchObject({ admitted: false });
+    m.returnLeases();
+    await m.flush();
+    expect(await monthly(id)).toMatchObject({ tokens_reserved: 100 });
+    await m.stop();
+  });
+
+  it("gives an idle lease back on its own, leaving only what requests in flight hold", async () => {
+    const id = await user(100_000);
+    const m = leasing({ leaseIdleMs: 50 });
+    m.start();
+    const a = await m.admit(id, 100_000, 100, new Date());
+    expect((await monthly(id))!.tokens_reserved).toBeGreaterThan(100);
+    let reserved = Infinity;
+    for (let i = 0; i < 100 && reserved !== 100; i++) {
+      await new Promise((r) => setTimeout(r, 20));
+      reserved = (await monthly(id))!.tokens_reserved;
+    }
+    expect(reserved).toBe(100);
+    if (a.admitted) m.settle({ apiUserId: id, reservation: a.reservation, tokens: 30, at: new Date() });
+    await m.stop();
+    expect(await monthly(id)).toMatchObject({ tokens_reserved: 0, tokens_used: 30, requests: 1 });
+  });
+
+  it("stop() gives every lease back", async () => {
+    const id = await user(100_000);
+    const m = leasing();
+    const a = await m.admit(id, 100_000, 100, new Date());
+    if (a.admitted) m.settle({ apiUserId: id, reservation: a.reservation, tokens: 0, at: new Date() });
+    await m.stop();
+    expect(await monthly(id)).toMatchObject({ tokens_reserved: 0 });
   });
 });
