@@ -4,9 +4,12 @@
 import type { NewAuditLogRow } from "../db/schema.js";
 import type { AuditRecord } from "./audit-record.js";
 
-/** The row as inserted; `ts` stays a Date so the spool and the database see the same millisecond. */
+/**
+ * The row as inserted; `ts` stays a Date so the spool and the database see the same millisecond. Text is made
+ * storable: one record PostgreSQL refuses would otherwise block every batch it lands in.
+ */
 export function toAuditRow(r: AuditRecord): NewAuditLogRow {
-  return {
+  const row: NewAuditLogRow = {
     ts: r.ts,
     request_id: r.requestId,
     gateway: r.gateway,
@@ -35,6 +38,35 @@ export function toAuditRow(r: AuditRecord): NewAuditLogRow {
     response_bytes: r.responseBody?.bytes ?? null,
     response_truncated: r.responseBody?.truncated ?? false,
   };
+  for (const name of TEXT_COLUMNS) {
+    const v = row[name];
+    if (typeof v === "string") row[name] = storableText(v);
+  }
+  return row;
+}
+
+const TEXT_COLUMNS = [
+  "request_id",
+  "api_user_id",
+  "api_user_name",
+  "tenant_id",
+  "method",
+  "path",
+  "model",
+  "client_ip",
+  "user_agent",
+  "error_code",
+  "request_body",
+  "response_body",
+] as const satisfies readonly (keyof NewAuditLogRow)[];
+
+/**
+ * PostgreSQL text cannot hold NUL, and a lone UTF-16 surrogate has no UTF-8 form; both become U+FFFD. Client text
+ * (model names, bodies) and upstream answers can carry either.
+ */
+export function storableText(s: string): string {
+  const wellFormed = s.isWellFormed() ? s : s.toWellFormed();
+  return wellFormed.includes("\u0000") ? wellFormed.replaceAll("\u0000", "\ufffd") : wellFormed;
 }
 
 /** One spool line (with its newline). Dates serialise as ISO strings with milliseconds, which round-trip exactly. */
@@ -42,12 +74,21 @@ export function rowToSpoolLine(row: NewAuditLogRow): string {
   return `${JSON.stringify(row)}\n`;
 }
 
-/** Parses one spool line; null for a line that is not a complete row (a torn write after a power loss). */
+/**
+ * Parses one spool line read back for replay, text made storable again in case an older version wrote it; null for
+ * a line that is not a complete row (a torn write after a power loss).
+ */
 export function spoolLineToRow(line: string): NewAuditLogRow | null {
   try {
-    const value = JSON.parse(line) as Partial<NewAuditLogRow> | null;
-    if (!value || typeof value !== "object" || typeof value.request_id !== "string" || !value.ts) return null;
-    return { ...value, ts: new Date(value.ts as string) } as NewAuditLogRow;
+    const value = JSON.parse(line) as Record<string, unknown> | null;
+    if (!value || typeof value !== "object" || typeof value.request_id !== "string") return null;
+    const ts = new Date(value.ts as string);
+    if (Number.isNaN(ts.getTime())) return null;
+    for (const name of TEXT_COLUMNS) {
+      const v = value[name];
+      if (typeof v === "string") value[name] = storableText(v);
+    }
+    return { ...value, ts } as NewAuditLogRow;
   } catch {
     return null;
   }

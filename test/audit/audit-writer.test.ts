@@ -119,6 +119,32 @@ for (const kind of ["postgres", "embedded"] as const) {
       expect(row.response_bytes).toBe(2);
     });
 
+    it("stores text PostgreSQL cannot hold (NUL, lone surrogates) replaced, without blocking later records", async () => {
+      const w = await start();
+      // A client controls the model name and the body; an upstream controls the answer.
+      const poisoned = makeRecord({
+        model: "gpt\u0000evil",
+        userAgent: "agent\ud800",
+        requestBody: captureBody('{"model":"gpt\u0000evil","x":"\ud83d"}', 65536),
+        responseBody: captureBody("binary\u0000answer", 65536),
+      });
+      const after = makeRecord();
+      w.record(poisoned);
+      w.record(after);
+      await w.flush();
+      expect(w.stats()).toMatchObject({ write_errors: 0, mode: "live", rows_written: 2 });
+      const row = await t.database.db
+        .selectFrom("audit_log")
+        .selectAll()
+        .where("request_id", "=", poisoned.requestId)
+        .executeTakeFirstOrThrow();
+      expect(row.model).toBe("gpt\ufffdevil");
+      expect(row.user_agent).toBe("agent\ufffd");
+      expect(row.request_body).toBe('{"model":"gpt\ufffdevil","x":"\ufffd"}');
+      expect(row.response_body).toBe("binary\ufffdanswer");
+      expect(await count()).toBe(2);
+    });
+
     it("creates a missing day partition on demand", async () => {
       const w = await start();
       const old = new Date(Date.now() - 20 * 86_400_000);
