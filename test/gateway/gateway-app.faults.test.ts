@@ -13,6 +13,7 @@ let apiKey: string;
 let userId: string;
 let slowKey: string;
 let deadKey: string;
+let okTenantId: string;
 
 /** A port that refuses connections: bound then closed. */
 async function closedPort(): Promise<number> {
@@ -31,6 +32,7 @@ beforeAll(async () => {
   slow = await startFakeUpstream({ delayMs: 2_000 });
   deadUrl = `http://127.0.0.1:${await closedPort()}/v1`;
   const ok = await createTenant(svc, { preUpstreamUrl: upstream.url, postUpstreamUrl: null });
+  okTenantId = ok.id;
   const issued = await createApiUser(svc, { tenantId: ok.id, monthlyTokenCap: 1_000_000 });
   apiKey = issued.apiKey;
   userId = issued.apiUser.id;
@@ -122,6 +124,40 @@ describe("upstream faults", () => {
     } finally {
       upstream.set({ failWith: null });
     }
+  });
+
+  it("absurd usage from an upstream (fractional, beyond 32 bits) is stored clamped and blocks nothing", async () => {
+    const body = JSON.stringify({
+      id: "chatcmpl-odd",
+      object: "chat.completion",
+      choices: [{ index: 0, message: { role: "assistant", content: "odd" }, finish_reason: "stop" }],
+      usage: { prompt_tokens: 1.5, completion_tokens: 1e12, total_tokens: 1e12 + 1.5 },
+    });
+    const own = await createApiUser(svc, { tenantId: okTenantId, monthlyTokenCap: 1_000_000 });
+    upstream.set({ failWith: { status: 200, body } });
+    let requestId: string;
+    try {
+      const r = await post(`${svc.urls.pre}/v1/chat/completions`, chat(), auth(own.apiKey));
+      expect(r.status).toBe(200);
+      requestId = r.headers.get("x-request-id")!;
+    } finally {
+      upstream.set({ failWith: null });
+    }
+    const row = await auditRow(svc, requestId);
+    expect(row).toMatchObject({
+      prompt_tokens: 2,
+      completion_tokens: 2_147_483_647,
+      usage_source: "provider",
+    });
+    expect(svc.deps.audit.stats()).toMatchObject({ write_errors: 0, mode: "live" });
+    // The usage was settled (it exhausts this key's cap, so the next request is refused) and is recorded too.
+    expect(await monthlyUsage(svc, own.apiUser.id)).toMatchObject({ tokens_reserved: 0 });
+    expect((await monthlyUsage(svc, own.apiUser.id)).tokens_used).toBeGreaterThanOrEqual(2_147_483_647);
+    const next = await post(`${svc.urls.pre}/v1/chat/completions`, chat(), auth(own.apiKey));
+    expect(await auditRow(svc, next.headers.get("x-request-id")!)).toMatchObject({
+      status: 429,
+      error_code: "insufficient_quota",
+    });
   });
 
   it("a tenant without an upstream for this gateway → 502 upstream_not_configured (no fallback)", async () => {

@@ -5,7 +5,12 @@
 import type { AuditUsage } from "../../audit/audit-record.js";
 import { roughTokenCount } from "../../usage/token-estimate.js";
 
-const num = (v: unknown): number | null => (typeof v === "number" && Number.isFinite(v) && v >= 0 ? v : null);
+/** Largest count stored (the audit columns are 32-bit): an upstream's absurd figure must not fail the write. */
+const MAX_TOKENS = 2_147_483_647;
+
+/** A token count as a whole number within range, or null when it is not a count at all. */
+const num = (v: unknown): number | null =>
+  typeof v === "number" && Number.isFinite(v) && v >= 0 ? Math.min(Math.ceil(v), MAX_TOKENS) : null;
 
 /** Provider-reported usage from a `usage` object of any supported shape, or null when it has none. */
 export function readUsage(usage: unknown): AuditUsage | null {
@@ -19,7 +24,7 @@ export function readUsage(usage: unknown): AuditUsage | null {
   return {
     promptTokens: p,
     completionTokens: completion,
-    totalTokens: total ?? p + completion,
+    totalTokens: Math.min(total ?? p + completion, MAX_TOKENS),
     source: "provider",
   };
 }
