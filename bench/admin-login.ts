@@ -3,8 +3,7 @@
  * a wrong username takes as long as a wrong password (no user enumeration by timing). Interleaved rounds against a
  * fresh database on the local PostgreSQL. Run by hand:
  *
- *   npx tsc --outDir dist/bench --rootDir . --module NodeNext --moduleResolution NodeNext --target ES2022 \
- *     --strict --skipLibCheck --esModuleInterop --types node bench/admin-login.ts && node dist/bench/bench/admin-login.js [rounds]
+ *   npx tsc -p bench/tsconfig.json && node dist/bench/bench/admin-login.js [rounds]
  */
 import { randomBytes } from "node:crypto";
 import pg from "pg";

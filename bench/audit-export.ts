@@ -3,9 +3,7 @@
  * database server-side (generate_series), starts the built service as a process, signs in, downloads one user's
  * whole history through GET /api/admin/logs/download and reports records/s and the service's peak RSS. Run by hand:
  *
- *   npm run build && npx tsc --outDir dist/bench --rootDir . --module NodeNext --moduleResolution NodeNext \
- *     --target ES2022 --strict --skipLibCheck --esModuleInterop --types node bench/audit-export.ts \
- *     && node dist/bench/bench/audit-export.js [rows] [--keep]
+ *   npm run build && npx tsc -p bench/tsconfig.json && node dist/bench/bench/audit-export.js [rows] [--keep]
  */
 import { spawn } from "node:child_process";
 import fs from "node:fs";

@@ -4,9 +4,7 @@
  * with 2 KB bodies from this process for a fixed time. Rounds alternate on/off to spread the shared machine's noise.
  * "Off" replaces the writer's record() with a no-op in the child (bench only; the service has no such switch).
  *
- *   npm run build && npx tsc --outDir dist/bench --rootDir . --module NodeNext --moduleResolution NodeNext \
- *     --target ES2022 --strict --skipLibCheck --esModuleInterop --types node bench/audit-gateway.ts \
- *     && node dist/bench/bench/audit-gateway.js [secondsPerRound] [rounds] [connections]
+ *   npm run build && npx tsc -p bench/tsconfig.json && node dist/bench/bench/audit-gateway.js [secondsPerRound] [rounds] [connections]
  */
 import { spawn } from "node:child_process";
 import fs from "node:fs";

@@ -2,8 +2,7 @@
  * @module Bench: audit writer throughput into the local PostgreSQL with 2 KB request and 2 KB response bodies,
  * plus the cost of one record() call on the request path. Run by hand:
  *
- *   npx tsc --outDir dist/bench --rootDir . --module NodeNext --moduleResolution NodeNext --target ES2022 \
- *     --strict --skipLibCheck --esModuleInterop --types node bench/audit-writer.ts && node dist/bench/bench/audit-writer.js [records]
+ *   npx tsc -p bench/tsconfig.json && node dist/bench/bench/audit-writer.js [records]
  */
 import fs from "node:fs";
 import os from "node:os";
