@@ -46,3 +46,8 @@ export function digestApiKey(key: string, pepper: string | undefined): string {
     ? createHmac("sha256", pepper).update(key).digest("hex")
     : createHash("sha256").update(key).digest("hex");
 }
+
+/** Text with anything key-shaped masked: for client-controlled text that is logged or audited, such as a URL path. */
+export function maskKeysIn(text: string): string {
+  return text.includes(KEY_PREFIX) ? text.replace(/hms_[A-Za-z0-9_-]*/g, "hms_[redacted]") : text;
+}

@@ -54,6 +54,8 @@ describe("secrets never reach the logs", () => {
     await sdk(svc.urls.pre, `${apiKey.slice(0, -2)}zz`)
       .models.list()
       .catch(() => undefined);
+    // A key pasted into the URL instead of the header.
+    await post(`${svc.urls.pre}/v1/${apiKey}`, "{}", { "content-type": "application/json" });
     upstream.set({ delayMs: 1_000 });
     await client.models.list().catch(() => undefined);
     upstream.set({ delayMs: 0 });
@@ -63,8 +65,9 @@ describe("secrets never reach the logs", () => {
     const audit = JSON.stringify(await svc.db.selectFrom("audit_log").selectAll().execute());
     expect(audit).not.toContain(apiKey.slice(4, 24));
     expect(audit).not.toContain(UPSTREAM_CREDENTIAL);
+    expect(audit).toContain('"path":"/v1/hms_[redacted]"');
     // Something was logged for each request, so the check below has material to search.
-    expect(svc.logs.lines().filter((l) => l.msg === "request").length).toBeGreaterThanOrEqual(9);
+    expect(svc.logs.lines().filter((l) => l.msg === "request").length).toBeGreaterThanOrEqual(10);
     await svc.close();
     const text = svc.logs.text();
     for (const secret of [

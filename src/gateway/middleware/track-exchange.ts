@@ -5,6 +5,7 @@
 import type { MiddlewareHandler } from "hono";
 import type { Gateway } from "../../config/config.js";
 import { isAppError } from "../../errors/app-error.js";
+import { maskKeysIn } from "../../keys/key-format.js";
 import { Exchange, type ExchangeDeps } from "../exchange.js";
 import { clientRequest, headerOf, type ClientRequestView } from "../node-request.js";
 
@@ -17,7 +18,7 @@ export function trackExchange(deps: ExchangeDeps, gateway: Gateway, trustProxy: 
         requestId: c.get("requestId"),
         gateway,
         method: c.req.method,
-        path: c.req.path,
+        path: maskKeysIn(c.req.path),
         clientIp: clientIp(client, trustProxy),
         userAgent: headerOf(client.headers, "user-agent") ?? null,
       },
