@@ -1,8 +1,10 @@
 /**
- * @module Bench: gateway throughput with the audit log on and off. Each round starts the service in a child process
- * (with a minimal upstream that answers a 2 KB chat completion), seeds one key and drives POST /v1/chat/completions
- * with 2 KB bodies from this process for a fixed time. Rounds alternate on/off to spread the shared machine's noise.
- * "Off" replaces the writer's record() with a no-op in the child (bench only; the service has no such switch).
+ * @module Bench: gateway throughput with the audit log on and off. Each round starts the service in a child process,
+ * seeds one key and drives POST /v1/chat/completions with 2 KB bodies from this process (which also runs a minimal
+ * upstream answering a 2 KB chat completion) for a fixed time. Rounds alternate on/off to spread the shared machine's
+ * noise. "Off" replaces the writer's record() with a no-op in the child (bench only; the service has no such switch).
+ * Besides requests/s on the shared cores it reports CPU per request of the gateway process and of PostgreSQL, so the
+ * cost of audit on a gateway with a core of its own (PostgreSQL elsewhere) can be read apart from the contention.
  *
  *   npm run build && npx tsc -p bench/tsconfig.json && node dist/bench/bench/audit-gateway.js [secondsPerRound] [rounds] [connections]
  */
@@ -60,8 +62,7 @@ async function startUpstream(): Promise<{ url: string; close(): void }> {
   };
 }
 
-async function serve(audit: "on" | "off", databaseUrl: string): Promise<void> {
-  const upstream = await startUpstream();
+async function serve(audit: "on" | "off", databaseUrl: string, upstreamUrl: string): Promise<void> {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "hcp-bench-gw-"));
   const config = loadConfig({
     DATABASE_URL: databaseUrl,
@@ -79,7 +80,7 @@ async function serve(audit: "on" | "off", databaseUrl: string): Promise<void> {
     {
       id: `bench-${randomBytes(3).toString("hex")}`,
       name: "Bench",
-      preUpstreamUrl: upstream.url,
+      preUpstreamUrl: upstreamUrl,
       postUpstreamUrl: null,
       upstreamApiKey: null,
     },
@@ -95,7 +96,6 @@ async function serve(audit: "on" | "off", databaseUrl: string): Promise<void> {
   process.on("SIGTERM", () => {
     const stats = service.deps.audit.stats();
     void service.stop().then(() => {
-      upstream.close();
       fs.rmSync(dataDir, { recursive: true, force: true });
       process.stderr.write(
         `${JSON.stringify({ rows_written: stats.rows_written, queue_depth: stats.queue_depth })}\n`,
@@ -105,14 +105,44 @@ async function serve(audit: "on" | "off", databaseUrl: string): Promise<void> {
   });
 }
 
-async function round(audit: "on" | "off", databaseUrl: string, seconds: number, connections: number) {
+/** CPU seconds (user + system) a process has used so far, from /proc (Linux). */
+function cpuSeconds(pid: number): number {
+  try {
+    const fields = fs.readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]!.split(" ");
+    return (Number(fields[11]) + Number(fields[12])) / 100; // utime, stime in USER_HZ (100)
+  } catch {
+    return 0; // gone
+  }
+}
+
+/** CPU seconds of every PostgreSQL server process on this machine (backends, WAL writer, checkpointer...). */
+function postgresCpuSeconds(): number {
+  let sum = 0;
+  for (const pid of fs.readdirSync("/proc")) {
+    if (!/^\d+$/.test(pid)) continue;
+    try {
+      if (fs.readFileSync(`/proc/${pid}/comm`, "utf8").trim() === "postgres") sum += cpuSeconds(Number(pid));
+    } catch {
+      // exited meanwhile
+    }
+  }
+  return sum;
+}
+
+async function round(
+  audit: "on" | "off",
+  databaseUrl: string,
+  upstreamUrl: string,
+  seconds: number,
+  connections: number,
+) {
   // BENCH_CPU_PROF=<dir> profiles each child.
   const profile = process.env.BENCH_CPU_PROF
     ? ["--cpu-prof", `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`]
     : [];
   const child = spawn(
     process.execPath,
-    [...profile, fileURLToPath(import.meta.url), "serve", audit, databaseUrl],
+    [...profile, fileURLToPath(import.meta.url), "serve", audit, databaseUrl, upstreamUrl],
     {
       stdio: ["ignore", "pipe", "inherit"],
     },
@@ -145,14 +175,21 @@ async function round(audit: "on" | "off", databaseUrl: string, seconds: number, 
     }
   };
   const t0 = performance.now();
+  const gw0 = cpuSeconds(child.pid!);
+  const pg0 = postgresCpuSeconds();
   await Promise.all(Array.from({ length: connections }, worker));
   const elapsed = (performance.now() - t0) / 1000;
+  const gatewayCpu = cpuSeconds(child.pid!) - gw0;
+  const postgresCpu = postgresCpuSeconds() - pg0;
   await pool.close();
   child.kill("SIGTERM");
   await new Promise((r) => child.once("exit", r));
   return {
     audit,
     requests_per_second: Math.round(ok / elapsed),
+    // CPU per request: what throughput would follow if the gateway had its core to itself (PostgreSQL elsewhere).
+    gateway_cpu_us_per_request: Math.round((gatewayCpu * 1e6) / ok),
+    postgres_cpu_us_per_request: Math.round((postgresCpu * 1e6) / ok),
     ok,
     failed,
     load: os.loadavg()[0]!.toFixed(1),
@@ -160,7 +197,7 @@ async function round(audit: "on" | "off", databaseUrl: string, seconds: number, 
 }
 
 if (process.argv[2] === "serve") {
-  await serve(process.argv[3] as "on" | "off", process.argv[4]!);
+  await serve(process.argv[3] as "on" | "off", process.argv[4]!, process.argv[5]!);
 } else {
   const seconds = Number(process.argv[2] ?? 15);
   const rounds = Number(process.argv[3] ?? 4);
@@ -169,26 +206,40 @@ if (process.argv[2] === "serve") {
   await admin(`CREATE DATABASE "${name}"`);
   const url = new URL(ADMIN_URL);
   url.pathname = `/${name}`;
+  // The upstream runs here, beside the load, so the gateway process's CPU is the gateway's alone.
+  const upstream = await startUpstream();
   try {
     const results: Awaited<ReturnType<typeof round>>[] = [];
     for (let i = 0; i < rounds; i++) {
       const first = process.env.BENCH_FIRST === "off" ? 1 : 0;
-      const r = await round((i + first) % 2 === 0 ? "on" : "off", url.toString(), seconds, connections);
+      const r = await round(
+        (i + first) % 2 === 0 ? "on" : "off",
+        url.toString(),
+        upstream.url,
+        seconds,
+        connections,
+      );
       console.log(JSON.stringify(r));
       results.push(r);
     }
-    const mean = (a: "on" | "off") => {
-      const xs = results.filter((r) => r.audit === a).map((r) => r.requests_per_second);
+    const mean = (a: "on" | "off", of: (r: (typeof results)[number]) => number) => {
+      const xs = results.filter((r) => r.audit === a).map(of);
       return xs.reduce((x, y) => x + y, 0) / xs.length;
     };
+    const rps = (r: (typeof results)[number]) => r.requests_per_second;
+    const gwCpu = (r: (typeof results)[number]) => r.gateway_cpu_us_per_request;
     console.log(
       JSON.stringify({
-        on: Math.round(mean("on")),
-        off: Math.round(mean("off")),
-        on_vs_off: Number((mean("on") / mean("off")).toFixed(3)),
+        on: Math.round(mean("on", rps)),
+        off: Math.round(mean("off", rps)),
+        // Everything on two shared cores: load, upstream, gateway and PostgreSQL.
+        on_vs_off: Number((mean("on", rps) / mean("off", rps)).toFixed(3)),
+        // The gateway on a core of its own: requests per gateway-CPU-second, on over off.
+        on_vs_off_gateway_cpu: Number((mean("off", gwCpu) / mean("on", gwCpu)).toFixed(3)),
       }),
     );
   } finally {
+    upstream.close();
     await admin(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
   }
 }

@@ -26,12 +26,16 @@ async function admin(query: string): Promise<void> {
   await c.end();
 }
 
+/** About 2 KB of chat JSON like real traffic: several turns, quotes and newlines (escaped in JSON text). */
 function body(kind: string): string {
-  const text = JSON.stringify({ model: "hermes-agent", messages: [{ role: "user", content: "" }], kind });
-  return text.replace(
-    '"content":""',
-    `"content":"${"lorem ipsum ".repeat(Math.ceil((2048 - text.length) / 12)).slice(0, 2048 - text.length)}"`,
-  );
+  const turn = 'Line one of a "quoted" answer.\nA second line, with a path C:\\tmp and a tab\t.\n';
+  const messages = [{ role: "system", content: "You are a helpful assistant." }];
+  let text = JSON.stringify({ model: "hermes-agent", messages, kind });
+  for (let i = 0; text.length < 2048; i++) {
+    messages.push({ role: i % 2 ? "assistant" : "user", content: turn.repeat(2) });
+    text = JSON.stringify({ model: "hermes-agent", messages, kind });
+  }
+  return text;
 }
 
 const requestText = body("request");

@@ -26,6 +26,8 @@ const SECONDS = Number(process.env.BENCH_SECONDS ?? 8);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 2);
 const HERE = path.dirname(new URL(import.meta.url).pathname);
 const ROOT = path.resolve(HERE, "../..");
+/** BENCH_PROXY_CPU=0 puts the proxies on wrk's and the upstream's core (no cross-core wake-ups on a hop). */
+const PROXY_CPU = process.env.BENCH_PROXY_CPU ?? "1";
 const PORTS = { upstream: 18080, bare: 18081, pre: 18645, post: 18646, admin: 17843 };
 const children: ChildProcess[] = [];
 
@@ -142,12 +144,12 @@ async function main(): Promise<void> {
   try {
     const keys = await seed(dbUrl.toString());
     start("0", path.join(HERE, "gateway-fast-upstream.js"), [String(PORTS.upstream)]);
-    start("1", path.join(HERE, "gateway-bare-proxy.js"), [
+    start(PROXY_CPU, path.join(HERE, "gateway-bare-proxy.js"), [
       String(PORTS.bare),
       `http://127.0.0.1:${PORTS.upstream}`,
     ]);
     start(
-      "1",
+      PROXY_CPU,
       path.join(ROOT, "src/main.js"),
       [],
       {
@@ -158,6 +160,9 @@ async function main(): Promise<void> {
         HERMES_ADMIN_PASSWORD: "bench-admin-password-123456",
         HERMES_DATA_DIR: tmp,
         LOG_LEVEL: process.env.BENCH_LOG_LEVEL ?? "info",
+        ...(process.env.HERMES_TOKEN_LEASE_REQUESTS
+          ? { HERMES_TOKEN_LEASE_REQUESTS: process.env.HERMES_TOKEN_LEASE_REQUESTS }
+          : {}),
       },
       // BENCH_PROFILE=<dir>: write a CPU profile of the gateway (only the gateway is then measured, at c=50).
       process.env.BENCH_PROFILE ? ["--cpu-prof", `--cpu-prof-dir=${process.env.BENCH_PROFILE}`] : [],
@@ -199,7 +204,7 @@ async function main(): Promise<void> {
     const direct = results.get("direct")!;
     const bare = results.get("bare hono+undici")!;
     const lines = [
-      `gateway bench: ${ROUNDS} round(s) x ${SECONDS}s per figure, medians; proxies on core 1, wrk+upstream on core 0`,
+      `gateway bench: ${ROUNDS} round(s) x ${SECONDS}s per figure, medians; proxies on core ${PROXY_CPU}, wrk+upstream on core 0`,
       `${"path".padEnd(20)} ${"p50 c=1".padStart(9)} ${"p99 c=1".padStart(9)} ${"+p50".padStart(7)} ${"+p99".padStart(7)} ${"req/s c=50".padStart(11)} ${"vs bare".padStart(8)} ${"streams/s".padStart(10)} ${"vs bare".padStart(8)}`,
     ];
     for (const [name, r] of results) {
