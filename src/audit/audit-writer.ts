@@ -6,6 +6,7 @@
  * Over 300 lines on purpose: queue, failure mode and replay position share state that must change together within
  * one event-loop turn; split across modules that state would have to be exposed.
  */
+import fs from "node:fs";
 import path from "node:path";
 import type { Kysely } from "kysely";
 import type { Config } from "../config/config.js";
@@ -32,6 +33,15 @@ const BACKLOG_ROWS = 100;
 const SEGMENT_MAX_BYTES = 16 * 1024 * 1024;
 /** How often the spool is fdatasync'ed (power-loss window; a killed process loses nothing either way). */
 const FSYNC_MS = 1_000;
+/**
+ * SQLSTATE classes that blame the data rather than the database: data exception (22), integrity constraint (23),
+ * program limit (54, e.g. a row too large). A missing partition (23514) is handled before this.
+ */
+function isRowDataError(err: unknown): boolean {
+  const code = (err as { code?: unknown })?.code;
+  return typeof code === "string" && /^(22|23|54)/.test(code);
+}
+
 /** Pause between attempts while the database is failing. */
 const RETRY_MS = 1_000;
 const MAINTENANCE_MS = 3_600_000;
@@ -48,6 +58,8 @@ export type AuditStats = {
   write_errors: number;
   /** Records lost because neither the spool nor the queue could take them (disk failure and full queue). */
   dropped: number;
+  /** Records the database refused as data (kept in <data dir>/audit-quarantine.jsonl instead). */
+  quarantined: number;
   /** "spooling" while the database is failing: records go to the spool only. */
   mode: "live" | "spooling";
   last_flush_at: string | null;
@@ -97,10 +109,11 @@ class BatchAuditWriter implements AuditWriter {
   private running: Promise<void> | null = null;
   /** Replay position inside the oldest spilled segment, so a failure mid-file resumes there. */
   private replay: { seg: Segment; rows: NewAuditLogRow[]; next: number } | null = null;
-  private counters = { rowsWritten: 0, writeErrors: 0, dropped: 0 };
+  private counters = { rowsWritten: 0, writeErrors: 0, dropped: 0, quarantined: 0 };
   private lastFlushAt: Date | null = null;
   private lastError: string | null = null;
   private lastRetention: RetentionRun | null = null;
+  private readonly quarantineFile: string;
 
   constructor(options: AuditWriterOptions) {
     this.db = options.db;
@@ -113,6 +126,7 @@ class BatchAuditWriter implements AuditWriter {
       dir: path.resolve(options.config.dataDir, "audit-spool"),
       segmentMaxBytes: SEGMENT_MAX_BYTES,
     });
+    this.quarantineFile = path.resolve(options.config.dataDir, "audit-quarantine.jsonl");
   }
 
   async start(): Promise<void> {
@@ -167,6 +181,7 @@ class BatchAuditWriter implements AuditWriter {
       rows_written: this.counters.rowsWritten,
       write_errors: this.counters.writeErrors,
       dropped: this.counters.dropped,
+      quarantined: this.counters.quarantined,
       mode: this.mode,
       last_flush_at: this.lastFlushAt?.toISOString() ?? null,
       last_error: this.lastError,
@@ -344,15 +359,58 @@ class BatchAuditWriter implements AuditWriter {
   private async insert(rows: NewAuditLogRow[]): Promise<void> {
     let inserted: number;
     try {
-      inserted = await insertAuditRows(this.db, rows);
+      inserted = await this.insertCreatingPartitions(rows);
+    } catch (err) {
+      if (!isRowDataError(err)) throw err;
+      inserted = await this.insertIsolating(rows, err);
+    }
+    this.counters.rowsWritten += inserted;
+    this.lastFlushAt = this.now();
+  }
+
+  private async insertCreatingPartitions(rows: NewAuditLogRow[]): Promise<number> {
+    try {
+      return await insertAuditRows(this.db, rows);
     } catch (err) {
       if (!isMissingPartitionError(err)) throw err;
       const days = new Set(rows.map((r) => utcDay(new Date(r.ts)).getTime()));
       for (const day of days) await ensureDayPartition(this.db, new Date(day));
-      inserted = await insertAuditRows(this.db, rows);
+      return await insertAuditRows(this.db, rows);
     }
-    this.counters.rowsWritten += inserted;
-    this.lastFlushAt = this.now();
+  }
+
+  /**
+   * The database refused something in these rows: halve the batch until the row it refuses is alone, write the
+   * rest, and set that row aside in the quarantine file. Retrying the whole batch would fail forever and hold up
+   * every record behind it. A connection error on the way is thrown: the batch is retried whole (no duplicates).
+   */
+  private async insertIsolating(rows: NewAuditLogRow[], err: unknown): Promise<number> {
+    if (rows.length === 1) {
+      this.quarantine(rows[0]!, err);
+      return 0;
+    }
+    const mid = rows.length >> 1;
+    let inserted = 0;
+    for (const half of [rows.slice(0, mid), rows.slice(mid)]) {
+      try {
+        inserted += await this.insertCreatingPartitions(half);
+      } catch (e) {
+        if (!isRowDataError(e)) throw e;
+        inserted += await this.insertIsolating(half, e);
+      }
+    }
+    return inserted;
+  }
+
+  private quarantine(row: NewAuditLogRow, err: unknown): void {
+    const summary = errSummary(err);
+    // The row keeps its bodies, so the file is as sensitive as the spool; the log names only the request.
+    fs.appendFileSync(this.quarantineFile, `${JSON.stringify({ error: summary, row })}\n`, { mode: 0o600 });
+    this.counters.quarantined++;
+    this.logger.error(
+      { err: summary, requestId: row.request_id, file: this.quarantineFile },
+      "audit: the database refused a record; kept in the quarantine file",
+    );
   }
 
   private lastErrorLogAt = 0;

@@ -145,6 +145,28 @@ for (const kind of ["postgres", "embedded"] as const) {
       expect(await count()).toBe(2);
     });
 
+    it("sets a record the database refuses aside in the quarantine file and writes the rest of its batch", async () => {
+      const w = await start();
+      // Out of int4 range: what a bug or a corrupted spool line could hand the database.
+      const refused = makeRecord({ latencyMs: 3_000_000_000 });
+      const others = Array.from({ length: 9 }, () => makeRecord());
+      for (const r of [...others.slice(0, 4), refused, ...others.slice(4)]) w.record(r);
+      await w.flush();
+      expect(w.stats()).toMatchObject({ quarantined: 1, rows_written: 9, mode: "live" });
+      expect(await count()).toBe(9);
+      const lines = fs
+        .readFileSync(path.join(t.dataDir, "audit-quarantine.jsonl"), "utf8")
+        .trim()
+        .split("\n")
+        .map((l) => JSON.parse(l) as { error: { code?: string }; row: { request_id: string } });
+      expect(lines.map((l) => l.row.request_id)).toEqual([refused.requestId]);
+      expect(lines[0]!.error.code).toBe("22003");
+      // Later records are not held up.
+      w.record(makeRecord());
+      await w.flush();
+      expect(await count()).toBe(10);
+    });
+
     it("creates a missing day partition on demand", async () => {
       const w = await start();
       const old = new Date(Date.now() - 20 * 86_400_000);
