@@ -78,6 +78,7 @@ try {
   await migrateToLatest(database.db);
   const writer = await createAuditWriter({
     db: database.db,
+    copyFrom: database.copyFrom,
     config: { dataDir, audit: { queueSize: 10_000, flushMs: 100, retentionDays: 90, maxBytes: 65536 } },
     logger,
   });

@@ -57,7 +57,12 @@ export async function createDeps(config: Config, logger: Logger): Promise<Deps> 
     throw err;
   }
   // Drained after the listeners stop (nothing records any more) and before the database closes.
-  const audit = await createAuditWriter({ db: database.db, config, logger }).catch(async (err: unknown) => {
+  const audit = await createAuditWriter({
+    db: database.db,
+    copyFrom: database.copyFrom,
+    config,
+    logger,
+  }).catch(async (err: unknown) => {
     await lifecycle.close();
     throw err;
   });

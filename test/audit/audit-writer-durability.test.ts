@@ -9,6 +9,7 @@ import { Kysely, PostgresDialect, sql } from "kysely";
 import pg from "pg";
 import { afterEach, describe, expect, it, onTestFinished } from "vitest";
 import { createAuditWriter, type AuditWriter } from "../../src/audit/audit-writer.js";
+import { pgCopyFrom } from "../../src/db/database.js";
 import type { DB } from "../../src/db/schema.js";
 import { ADMIN_DATABASE_URL } from "../harness/test-database.js";
 import {
@@ -63,6 +64,7 @@ describe("audit writer durability (postgres)", () => {
     onTestFinished(() => db.destroy());
     writer = await createAuditWriter({
       db,
+      copyFrom: pgCopyFrom(pool),
       config: { dataDir: t.dataDir, audit: TEST_AUDIT_CONFIG },
       logger: t.logs.logger,
     });
@@ -121,7 +123,7 @@ describe("audit writer durability (postgres)", () => {
         const { createLogger } = await import(${JSON.stringify(dist("logging/logger.js"))});
         const logger = createLogger({ level: "warn", format: "json" }, process.stderr);
         const database = await openDatabase({ url: process.argv[1], poolMax: 4, dataDir: process.argv[2], logger });
-        const audit = await createAuditWriter({ db: database.db, logger,
+        const audit = await createAuditWriter({ db: database.db, copyFrom: database.copyFrom, logger,
           config: { dataDir: process.argv[2], audit: { queueSize: 10000, flushMs: 100, retentionDays: 90, maxBytes: 65536 } } });
         let i = 0;
         const body = { text: JSON.stringify({ messages: [{ role: "user", content: "x".repeat(2000) }] }), bytes: 2030, truncated: false };
@@ -155,6 +157,7 @@ describe("audit writer durability (postgres)", () => {
 
     writer = await createAuditWriter({
       db: t.database.db,
+      copyFrom: t.database.copyFrom,
       config: { dataDir: t.dataDir, audit: TEST_AUDIT_CONFIG },
       logger: t.logs.logger,
     });

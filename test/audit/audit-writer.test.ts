@@ -5,12 +5,16 @@ import { afterEach, describe, expect, it } from "vitest";
 import { listDayPartitions, partitionNameFor, addDays, utcDay } from "../../src/audit/audit-partitions.js";
 import { createAuditWriter, type AuditWriter } from "../../src/audit/audit-writer.js";
 import { captureBody } from "../../src/audit/audit-record.js";
+import { toAuditRow } from "../../src/audit/audit-row.js";
+import { insertAuditRows } from "../../src/audit/audit.repository.js";
 import { makeRecord, openAuditTestDb, TEST_AUDIT_CONFIG, type AuditTestDb } from "./audit-fixtures.js";
 
 for (const kind of ["postgres", "embedded"] as const) {
   describe(`audit writer (${kind})`, () => {
     let t: AuditTestDb;
     let writer: AuditWriter | undefined;
+    /** Batches the writer sent through the database's real COPY. */
+    let copies = 0;
 
     afterEach(async () => {
       await writer?.drain(2_000);
@@ -20,8 +24,14 @@ for (const kind of ["postgres", "embedded"] as const) {
 
     async function start(overrides: Partial<typeof TEST_AUDIT_CONFIG> = {}) {
       t = await openAuditTestDb(kind);
+      copies = 0;
+      const database = t.database;
       writer = await createAuditWriter({
-        db: t.database.db,
+        db: database.db,
+        copyFrom: (...args) => {
+          copies++;
+          return database.copyFrom(...args);
+        },
         config: { dataDir: t.dataDir, audit: { ...TEST_AUDIT_CONFIG, ...overrides } },
         logger: t.logs.logger,
       });
@@ -57,6 +67,7 @@ for (const kind of ["postgres", "embedded"] as const) {
         mode: "live",
       });
       expect(stats.last_flush_at).not.toBeNull();
+      expect(copies).toBeGreaterThan(0);
 
       const first = records[0]!;
       const row = await t.database.db
@@ -165,6 +176,20 @@ for (const kind of ["postgres", "embedded"] as const) {
       w.record(makeRecord());
       await w.flush();
       expect(await count()).toBe(10);
+    });
+
+    it("skips a record whose request id and time are already stored, and writes the rest of its batch", async () => {
+      const w = await start();
+      const stored = makeRecord();
+      await insertAuditRows(t.database.db, [toAuditRow(stored)]);
+      // The same request recorded again (a client reusing its x-request-id in the same millisecond): COPY refuses
+      // the batch on the unique key, the INSERT fallback skips the duplicate.
+      const batch = [makeRecord(), { ...stored }, makeRecord()];
+      for (const r of batch) w.record(r);
+      await w.flush();
+      expect(copies).toBe(1);
+      expect(w.stats()).toMatchObject({ rows_written: 2, write_errors: 0, quarantined: 0, mode: "live" });
+      expect(await count()).toBe(3);
     });
 
     it("creates a missing day partition on demand", async () => {
