@@ -56,6 +56,21 @@ export interface UsageMonthlyTable {
   updated_at: Timestamp;
 }
 
+/** A running gateway instance; its reservations are given back when its heartbeat goes stale. */
+export interface UsageInstancesTable {
+  id: string;
+  started_at: Timestamp;
+  heartbeat_at: Timestamp;
+}
+
+/** What each instance holds reserved per user and month (advances and requests in flight). */
+export interface UsageReservationsTable {
+  instance_id: string;
+  api_user_id: string;
+  month: ColumnType<string, string, string>;
+  tokens: number;
+}
+
 export interface UsageDailyTable {
   api_user_id: string;
   day: ColumnType<string, string, string>;
@@ -133,6 +148,8 @@ export interface DB {
   retired_keys: RetiredKeysTable;
   usage_monthly: UsageMonthlyTable;
   usage_daily: UsageDailyTable;
+  usage_instances: UsageInstancesTable;
+  usage_reservations: UsageReservationsTable;
   audit_log: AuditLogTable;
   admin_sessions: AdminSessionsTable;
   admin_events: AdminEventsTable;

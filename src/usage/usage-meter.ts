@@ -3,12 +3,21 @@
  * everything else (settling reservations, request counts, daily totals, last use) is queued in memory, aggregated
  * per user and period, and written in the background every `flushMs`, and once more on shutdown.
  */
+import os from "node:os";
+import { randomBytes } from "node:crypto";
 import type { Kysely } from "kysely";
 import type { DB } from "../db/schema.js";
 import type { Logger } from "../logging/logger.js";
 import { errSummary } from "../db/database.js";
 import { TokenLeases, type LeaseReturn } from "./token-leases.js";
 import { dayOf, monthOf } from "./usage-period.js";
+import {
+  heartbeatInstance,
+  isInstanceUnregistered,
+  leaveInstance,
+  reclaimStaleInstances,
+  registerInstance,
+} from "./usage-instances.repository.js";
 import {
   applySettlements,
   reserveMonthlyTokens,
@@ -17,8 +26,8 @@ import {
   type MonthlySettlement,
 } from "./usage.repository.js";
 
-/** Tokens held against a month's cap until the request ends. */
-export type Reservation = { apiUserId: string; month: string; tokens: number };
+/** Tokens held against a month's cap until the request ends, in the ledger of the instance that reserved them. */
+export type Reservation = { instanceId: string; apiUserId: string; month: string; tokens: number };
 
 export type Admission =
   { admitted: true; reservation: Reservation; remaining: number } | { admitted: false; remaining: number };
@@ -40,10 +49,17 @@ export type UsageMeterOptions = {
   leaseRequests: number;
   /** A lease unused this long is given back (default 2 s). */
   leaseIdleMs?: number;
+  /** How often this instance proves it is alive and looks for dead ones (default 10 s). */
+  heartbeatMs?: number;
+  /** An instance silent this long is taken for dead and its reservations given back (default 2 min). */
+  staleAfterMs?: number;
 };
 
-function admitted(apiUserId: string, month: string, tokens: number, remaining: number): Admission {
-  return { admitted: true, reservation: { apiUserId, month, tokens }, remaining };
+const HEARTBEAT_MS = 10_000;
+const STALE_AFTER_MS = 120_000;
+
+function newInstanceId(): string {
+  return `${os.hostname()}:${process.pid}:${randomBytes(4).toString("hex")}`;
 }
 
 export class UsageMeter {
@@ -54,9 +70,65 @@ export class UsageMeter {
   private daily = new Map<string, DailySettlement>();
   private lastUse = new Map<string, LastUse>();
   private timer: NodeJS.Timeout | null = null;
+  private heartbeatTimer: NodeJS.Timeout | null = null;
   private flushing: Promise<void> | null = null;
+  /** This instance's id in usage_instances, registered before its first reservation. */
+  private instanceId = newInstanceId();
+  private registered: Promise<void> | null = null;
 
   constructor(private readonly options: UsageMeterOptions) {}
+
+  private admitted(apiUserId: string, month: string, tokens: number, remaining: number): Admission {
+    return {
+      admitted: true,
+      reservation: { instanceId: this.instanceId, apiUserId, month, tokens },
+      remaining,
+    };
+  }
+
+  private register(): Promise<void> {
+    const id = this.instanceId;
+    this.registered ??= registerInstance(this.options.db, id).catch((err: unknown) => {
+      this.registered = null;
+      throw err;
+    });
+    return this.registered;
+  }
+
+  /**
+   * Another instance took this one for dead (no heartbeat for staleAfterMs: a long freeze, a lost database) and
+   * gave back everything it held. What the leases still hold is no longer reserved: drop it, and start again under
+   * a new id. Settlements of requests in flight release nothing from the new id's ledger.
+   */
+  private rejoin(): void {
+    this.options.logger.warn(
+      { instanceId: this.instanceId },
+      "usage: this instance was taken for dead and its reservations given back; registering again",
+    );
+    this.leases.returnAll(() => undefined);
+    this.instanceId = newInstanceId();
+    this.registered = null;
+  }
+
+  /** One admission call under this instance's id, registering first, and once more after a rejoin. */
+  private async reserve(input: {
+    apiUserId: string;
+    month: string;
+    need: number;
+    advance: number;
+    cap: number;
+  }) {
+    for (let attempt = 0; ; attempt++) {
+      await this.register();
+      const instanceId = this.instanceId;
+      try {
+        return await reserveMonthlyTokens(this.options.db, { instanceId, ...input });
+      } catch (err) {
+        if (!isInstanceUnregistered(err) || attempt > 0) throw err;
+        if (this.instanceId === instanceId) this.rejoin();
+      }
+    }
+  }
 
   /**
    * Reserves `estimate` tokens against `cap` for this month, atomically. Served from this instance's lease when it
@@ -74,7 +146,7 @@ export class UsageMeter {
       const remaining = this.leases.take(apiUserId, month, cap, estimate, at, giveBack);
       if (remaining !== null) {
         this.topUpIfLow(apiUserId, month, cap, estimate);
-        return admitted(apiUserId, month, estimate, remaining);
+        return this.admitted(apiUserId, month, estimate, remaining);
       }
       const refill = this.leases.waitForRefill(apiUserId, month);
       if (refill === null) break;
@@ -85,7 +157,7 @@ export class UsageMeter {
     const { taken, waiting } = this.leases.beginRefill(apiUserId, month, cap, at, refill, giveBack);
     const need = Math.max(0, estimate - taken);
     try {
-      const grant = await reserveMonthlyTokens(this.options.db, {
+      const grant = await this.reserve({
         apiUserId,
         month,
         need,
@@ -105,7 +177,7 @@ export class UsageMeter {
         Date.now(),
         giveBack,
       );
-      return fits ? admitted(apiUserId, month, estimate, remaining) : { admitted: false, remaining };
+      return fits ? this.admitted(apiUserId, month, estimate, remaining) : { admitted: false, remaining };
     } catch (err) {
       this.leases.endRefill(
         apiUserId,
@@ -136,7 +208,7 @@ export class UsageMeter {
     this.leases.beginTopUp(apiUserId, month, refill);
     const end = (grant: { leftover: number; unreserved: number | null }) =>
       this.leases.endRefill(apiUserId, month, cap, refill, grant, Date.now(), this.giveBack);
-    const done: Promise<void> = reserveMonthlyTokens(this.options.db, {
+    const done: Promise<void> = this.reserve({
       apiUserId,
       month,
       need: 0,
@@ -164,7 +236,7 @@ export class UsageMeter {
 
   /** Without leases: every admission is its own conditional reservation. */
   private async admitExactly(apiUserId: string, month: string, cap: number, estimate: number) {
-    const grant = await reserveMonthlyTokens(this.options.db, {
+    const grant = await this.reserve({
       apiUserId,
       month,
       need: estimate,
@@ -173,13 +245,20 @@ export class UsageMeter {
     });
     const remaining = Math.max(0, cap - grant.tokensUsed - grant.tokensReserved);
     return grant.admitted
-      ? admitted(apiUserId, month, estimate, remaining)
+      ? this.admitted(apiUserId, month, estimate, remaining)
       : { admitted: false as const, remaining };
   }
 
   /** Gives unused lease tokens back to the database with the next settlement batch. */
   private readonly giveBack = (r: LeaseReturn): void => {
-    this.addMonthly({ apiUserId: r.apiUserId, month: r.month, used: 0, released: r.tokens, requests: 0 });
+    this.addMonthly({
+      instanceId: this.instanceId,
+      apiUserId: r.apiUserId,
+      month: r.month,
+      used: 0,
+      released: r.tokens,
+      requests: 0,
+    });
   };
 
   /** Gives back every lease now, after any top-up in flight (at shutdown; tests use it to see exact reservations). */
@@ -192,6 +271,7 @@ export class UsageMeter {
   settle(s: Settlement): void {
     const month = s.reservation?.month ?? monthOf(s.at);
     this.addMonthly({
+      instanceId: s.reservation?.instanceId ?? this.instanceId,
       apiUserId: s.apiUserId,
       month,
       used: s.tokens,
@@ -223,6 +303,31 @@ export class UsageMeter {
       void this.flush();
     }, this.options.flushMs);
     this.timer.unref();
+    this.heartbeatTimer = setInterval(() => void this.heartbeat(), this.options.heartbeatMs ?? HEARTBEAT_MS);
+    this.heartbeatTimer.unref();
+    void this.heartbeat();
+  }
+
+  /** Proves this instance alive (rejoining if it was taken for dead) and gives back what dead instances held. */
+  async heartbeat(): Promise<void> {
+    try {
+      if (this.registered) {
+        await this.registered;
+        const id = this.instanceId;
+        if (!(await heartbeatInstance(this.options.db, id)) && this.instanceId === id) this.rejoin();
+      }
+      const reclaimed = await reclaimStaleInstances(
+        this.options.db,
+        this.options.staleAfterMs ?? STALE_AFTER_MS,
+      );
+      if (reclaimed.instances.length > 0)
+        this.options.logger.warn(
+          reclaimed,
+          "usage: gave back the reservations of instances that stopped without a shutdown",
+        );
+    } catch (err) {
+      this.options.logger.warn({ err: errSummary(err) }, "usage: instance heartbeat failed");
+    }
   }
 
   /** Writes everything queued so far; concurrent calls share one write. */
@@ -255,16 +360,23 @@ export class UsageMeter {
   /** Stops the timer and writes what is left (run at shutdown, before the database closes). */
   async stop(): Promise<void> {
     if (this.timer) clearInterval(this.timer);
-    this.timer = null;
+    if (this.heartbeatTimer) clearInterval(this.heartbeatTimer);
+    this.timer = this.heartbeatTimer = null;
     await this.returnLeases();
     await this.flush();
     if (this.pending > 0) {
       this.options.logger.error({ users: this.pending }, "usage: settlements lost at shutdown");
+      return;
     }
+    // Still holding something (a settlement failed): stay registered, so another instance gives it back later.
+    if (this.registered)
+      await leaveInstance(this.options.db, this.instanceId).catch((err: unknown) =>
+        this.options.logger.warn({ err: errSummary(err) }, "usage: leaving the instance registry failed"),
+      );
   }
 
   private addMonthly(m: MonthlySettlement): void {
-    const k = `${m.apiUserId}\u0000${m.month}`;
+    const k = `${m.instanceId}\u0000${m.apiUserId}\u0000${m.month}`;
     const cur = this.monthly.get(k);
     if (cur) {
       cur.used += m.used;

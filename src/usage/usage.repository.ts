@@ -12,15 +12,16 @@ export type MonthlyTotals = { tokensUsed: number; tokensReserved: number };
 
 /**
  * Reserves `need` tokens of the user's month if used + reserved + need stays within `cap`, plus up to `advance`
- * more (at most a quarter of the headroom left) for the instance to hand out locally; one call to the
- * `reserve_monthly_tokens` function, whose row lock serialises concurrent admissions on every instance.
- * The totals are the row's after the call.
+ * more (at most a quarter of the headroom left) for the instance to hand out locally, and notes the grant as held
+ * by `instanceId`; one call to the `reserve_monthly_tokens` function, whose row lock serialises concurrent
+ * admissions on every instance. The totals are the row's after the call. Fails with INSTANCE_UNREGISTERED when the
+ * instance was taken for dead.
  */
 export async function reserveMonthlyTokens(
   db: Db,
-  input: { apiUserId: string; month: string; need: number; advance: number; cap: number },
+  input: { instanceId: string; apiUserId: string; month: string; need: number; advance: number; cap: number },
 ): Promise<MonthlyTotals & { admitted: boolean; granted: number }> {
-  const { apiUserId, month, need, advance, cap } = input;
+  const { instanceId, apiUserId, month, need, advance, cap } = input;
   const result = await sql<{
     admitted: boolean;
     granted: number;
@@ -28,7 +29,7 @@ export async function reserveMonthlyTokens(
     reserved_total: number;
   }>`
     SELECT admitted, granted, used_total, reserved_total
-    FROM reserve_monthly_tokens(${apiUserId}, ${month}::date, ${need}::bigint, ${advance}::bigint, ${cap}::bigint)`.execute(
+    FROM reserve_monthly_tokens(${instanceId}, ${apiUserId}, ${month}::date, ${need}::bigint, ${advance}::bigint, ${cap}::bigint)`.execute(
     db,
   );
   const row = result.rows[0]!;
@@ -41,6 +42,8 @@ export async function reserveMonthlyTokens(
 }
 
 export type MonthlySettlement = {
+  /** The instance whose ledger holds the reservation being released. */
+  instanceId: string;
   apiUserId: string;
   month: string;
   used: number;
@@ -51,8 +54,9 @@ export type DailySettlement = { apiUserId: string; day: string; tokens: number; 
 export type LastUse = { apiUserId: string; at: Date };
 
 /**
- * Applies one batch (already aggregated per user and period). Rows of users deleted meanwhile are skipped: their
- * usage rows went with them.
+ * Applies one batch (already aggregated per instance, user and period). Rows of users deleted meanwhile are
+ * skipped: their usage rows went with them. A release takes off no more than the instance's ledger still holds, so
+ * an instance taken for dead, whose reservations were already given back, cannot give them back twice.
  */
 export async function applySettlements(
   db: Db,
@@ -65,11 +69,39 @@ export async function applySettlements(
       const values = sql.join(
         batch.monthly.map(
           (m) =>
-            sql`(${m.apiUserId}::text, ${m.month}::date, ${m.used}::bigint, ${m.released}::bigint, ${m.requests}::bigint)`,
+            sql`(${m.instanceId}::text, ${m.apiUserId}::text, ${m.month}::date, ${m.used}::bigint, ${m.released}::bigint, ${m.requests}::bigint)`,
         ),
       );
+      // Month rows first, in key order (as admissions and reclaims lock them before the ledger): no deadlock with
+      // either, nor between two instances' batches.
       await sql`
-        WITH v (api_user_id, month, used, released, requests) AS (VALUES ${values}),
+        SELECT 1 FROM usage_monthly u
+        WHERE (u.api_user_id, u.month) IN (SELECT * FROM (VALUES ${sql.join(
+          batch.monthly.map((m) => sql`(${m.apiUserId}::text, ${m.month}::date)`),
+        )}) AS k (api_user_id, month))
+        ORDER BY u.api_user_id, u.month FOR UPDATE`.execute(tx);
+      await sql`
+        WITH v0 (instance_id, api_user_id, month, used, released, requests) AS (VALUES ${values}),
+        -- Stable while this runs: admissions and reclaims change a ledger row only under its month row's lock.
+        held AS (
+          SELECT r.instance_id, r.api_user_id, r.month, LEAST(r.tokens, v0.released) AS tokens
+          FROM usage_reservations r JOIN v0
+            ON r.instance_id = v0.instance_id AND r.api_user_id = v0.api_user_id AND r.month = v0.month
+          WHERE v0.released > 0
+        ),
+        freed AS (
+          UPDATE usage_reservations r SET tokens = r.tokens - h.tokens
+          FROM held h
+          WHERE r.instance_id = h.instance_id AND r.api_user_id = h.api_user_id AND r.month = h.month
+          RETURNING r.instance_id, r.api_user_id, r.month, h.tokens
+        ),
+        v AS (
+          SELECT v0.api_user_id, v0.month, sum(v0.used) AS used, sum(COALESCE(f.tokens, 0)) AS released,
+            sum(v0.requests) AS requests
+          FROM v0 LEFT JOIN freed f
+            ON f.instance_id = v0.instance_id AND f.api_user_id = v0.api_user_id AND f.month = v0.month
+          GROUP BY v0.api_user_id, v0.month
+        ),
         upd AS (
           UPDATE usage_monthly u SET
             tokens_used = u.tokens_used + v.used,

@@ -25,7 +25,9 @@ const EXPECTED_TABLES = [
   "retired_keys",
   "tenants",
   "usage_daily",
+  "usage_instances",
   "usage_monthly",
+  "usage_reservations",
 ];
 
 async function tablesOf(db: Awaited<ReturnType<typeof openDatabase>>["db"]) {
