@@ -110,7 +110,7 @@ export class UsageMeter {
     this.registered = null;
   }
 
-  /** One admission call under this instance's id, registering first, and once more after a rejoin. */
+  /** One admission call under this instance's id, registering first; rejoins when the database no longer knows it. */
   private async reserve(input: {
     apiUserId: string;
     month: string;
@@ -118,15 +118,13 @@ export class UsageMeter {
     advance: number;
     cap: number;
   }) {
-    for (let attempt = 0; ; attempt++) {
-      await this.register();
-      const instanceId = this.instanceId;
-      try {
-        return await reserveMonthlyTokens(this.options.db, { instanceId, ...input });
-      } catch (err) {
-        if (!isInstanceUnregistered(err) || attempt > 0) throw err;
-        if (this.instanceId === instanceId) this.rejoin();
-      }
+    await this.register();
+    const instanceId = this.instanceId;
+    try {
+      return await reserveMonthlyTokens(this.options.db, { instanceId, ...input });
+    } catch (err) {
+      if (isInstanceUnregistered(err) && this.instanceId === instanceId) this.rejoin();
+      throw err;
     }
   }
 
@@ -136,6 +134,16 @@ export class UsageMeter {
    * next requests. Requests arriving while that call runs wait for it instead of making their own.
    */
   async admit(apiUserId: string, cap: number, estimate: number, now: Date): Promise<Admission> {
+    try {
+      return await this.admitOnce(apiUserId, cap, estimate, now);
+    } catch (err) {
+      // Taken for dead and registered again meanwhile: once more, from scratch, under the new id.
+      if (!isInstanceUnregistered(err)) throw err;
+      return await this.admitOnce(apiUserId, cap, estimate, now);
+    }
+  }
+
+  private async admitOnce(apiUserId: string, cap: number, estimate: number, now: Date): Promise<Admission> {
     const month = monthOf(now);
     if (this.options.leaseRequests === 0) return this.admitExactly(apiUserId, month, cap, estimate);
     const at = now.getTime();
@@ -154,6 +162,7 @@ export class UsageMeter {
     }
     let release!: () => void;
     const refill = new Promise<void>((resolve) => (release = resolve));
+    const instanceId = this.instanceId;
     const { taken, waiting } = this.leases.beginRefill(apiUserId, month, cap, at, refill, giveBack);
     const need = Math.max(0, estimate - taken);
     try {
@@ -184,7 +193,8 @@ export class UsageMeter {
         month,
         cap,
         refill,
-        { leftover: taken, unreserved: null },
+        // After a rejoin what was taken from the lease is reserved nowhere any more.
+        { leftover: this.instanceId === instanceId ? taken : 0, unreserved: null },
         at,
         giveBack,
       );

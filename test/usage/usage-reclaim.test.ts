@@ -217,4 +217,32 @@ describe("reservations of instances that stop without a shutdown", () => {
     await survivor.stop();
     expect(await books(id)).toEqual({ used: 0, reserved: 0, ledger: 0, instances: 0 });
   });
+
+  it("an instance with a lease that learns at an admission that it was taken for dead reserves in full again", async () => {
+    const id = await user(1_000_000);
+    const frozen = meter();
+    const now = new Date();
+    const first = await frozen.admit(id, 1_000_000, 100, now);
+    expect(await books(id)).toMatchObject({ reserved: 100 + 1_600 });
+    await sql`UPDATE usage_instances SET heartbeat_at = now() - interval '1 hour'`.execute(database.db);
+    const survivor = meter({ staleAfterMs: 60_000 });
+    await survivor.heartbeat();
+    expect(await books(id)).toMatchObject({ reserved: 0, instances: 0 });
+
+    // Larger than its advance: goes to the database, which no longer knows the instance. The 1,600 it still held
+    // are reserved nowhere, so the retry under the new id reserves the whole 5,000 plus a fresh advance.
+    const big = await frozen.admit(id, 1_000_000, 5_000, now);
+    expect(big.admitted).toBe(true);
+    expect(await books(id)).toMatchObject({
+      reserved: 5_000 + 16 * 5_000,
+      ledger: 5_000 + 16 * 5_000,
+      instances: 1,
+    });
+
+    for (const a of [first, big])
+      if (a.admitted) frozen.settle({ apiUserId: id, reservation: a.reservation, tokens: 0, at: now });
+    await frozen.stop();
+    await survivor.stop();
+    expect(await books(id)).toEqual({ used: 0, reserved: 0, ledger: 0, instances: 0 });
+  });
 });
