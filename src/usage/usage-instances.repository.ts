@@ -41,6 +41,27 @@ export async function leaveInstance(db: Db, id: string): Promise<boolean> {
   });
 }
 
+export type InstanceSummary = {
+  id: string;
+  started_at: string;
+  heartbeat_age_seconds: number;
+  tokens_reserved: number;
+};
+
+/** Registered instances, oldest first, with what each holds reserved (the admin status shows them). */
+export async function listInstances(db: Db): Promise<InstanceSummary[]> {
+  const result = await sql<{ id: string; started_at: Date; age: number | string; tokens: number | string }>`
+    SELECT i.id, i.started_at, extract(epoch FROM now() - i.heartbeat_at) AS age,
+      COALESCE((SELECT sum(r.tokens) FROM usage_reservations r WHERE r.instance_id = i.id), 0) AS tokens
+    FROM usage_instances i ORDER BY i.started_at, i.id`.execute(db);
+  return result.rows.map((r) => ({
+    id: r.id,
+    started_at: new Date(r.started_at).toISOString(),
+    heartbeat_age_seconds: Math.max(0, Math.round(Number(r.age))),
+    tokens_reserved: Number(r.tokens),
+  }));
+}
+
 export type Reclaimed = { instances: string[]; tokens: number };
 
 /**

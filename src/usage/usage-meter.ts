@@ -315,7 +315,13 @@ export class UsageMeter {
     this.timer.unref();
     this.heartbeatTimer = setInterval(() => void this.heartbeat(), this.options.heartbeatMs ?? HEARTBEAT_MS);
     this.heartbeatTimer.unref();
-    void this.heartbeat();
+    // Registered from the start, so the admin status lists every running instance (the first admission would
+    // register it anyway).
+    void this.register()
+      .catch((err: unknown) =>
+        this.options.logger.warn({ err: errSummary(err) }, "usage: registering the instance failed"),
+      )
+      .then(() => this.heartbeat());
   }
 
   /** Proves this instance alive (rejoining if it was taken for dead) and gives back what dead instances held. */

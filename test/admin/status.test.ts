@@ -34,6 +34,21 @@ describe("GET /api/admin/status", () => {
     });
     expect(res.body.audit).toHaveProperty("last_retention_run");
     expect(res.text).not.toContain("postgres://");
+    // This service's gateway instance, registered at start for giving back reservations if it dies.
+    let instances = res.body.instances;
+    for (let i = 0; i < 100 && instances?.length !== 1; i++) {
+      await new Promise((r) => setTimeout(r, 50));
+      instances = (await admin.get<StatusResponse>("/api/admin/status")).body.instances;
+    }
+    expect(instances).toEqual([
+      {
+        id: expect.stringMatching(/^.+:\d+:[0-9a-f]{8}$/),
+        started_at: expect.any(String),
+        heartbeat_age_seconds: expect.any(Number),
+        tokens_reserved: 0,
+      },
+    ]);
+    expect(instances![0]!.heartbeat_age_seconds).toBeLessThan(60);
   });
 
   it("says embedded on PGlite, and the whole admin flow works there", async () => {

@@ -1,9 +1,11 @@
 /**
- * @module GET /api/admin/status: version, commit, uptime, database kind and health, and the audit pipeline's counters.
+ * @module GET /api/admin/status: version, commit, uptime, database kind and health, the audit pipeline's counters,
+ * and the running gateway instances.
  */
 import type { Hono } from "hono";
 import type { Deps } from "../../../app/create-deps.js";
 import type { AuditStats } from "../../../audit/audit-writer.js";
+import { listInstances, type InstanceSummary } from "../../../usage/usage-instances.repository.js";
 import { readPackageVersion } from "../../static-files.js";
 
 export type StatusResponse = {
@@ -13,6 +15,8 @@ export type StatusResponse = {
   uptime_seconds: number;
   database: { kind: "postgres" | "embedded"; healthy: boolean; reason: string | null };
   audit: AuditStats;
+  /** Null while the database does not answer. */
+  instances: InstanceSummary[] | null;
 };
 
 export function registerStatusRoutes(app: Hono, deps: Deps): void {
@@ -30,6 +34,7 @@ export function registerStatusRoutes(app: Hono, deps: Deps): void {
         reason: health.ok ? null : health.reason,
       },
       audit: deps.audit.stats(),
+      instances: health.ok ? await listInstances(deps.database.db).catch(() => null) : null,
     };
     return c.json(body);
   });
