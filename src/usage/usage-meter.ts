@@ -75,6 +75,8 @@ export class UsageMeter {
   /** This instance's id in usage_instances, registered before its first reservation. */
   private instanceId = newInstanceId();
   private registered: Promise<void> | null = null;
+  /** Whether the last heartbeat reached the database. */
+  private databaseReached = false;
 
   constructor(private readonly options: UsageMeterOptions) {}
 
@@ -324,14 +326,23 @@ export class UsageMeter {
       .then(() => this.heartbeat());
   }
 
-  /** Proves this instance alive (rejoining if it was taken for dead) and gives back what dead instances held. */
+  /**
+   * Proves this instance alive (rejoining if it was taken for dead) and, if the previous heartbeat reached the
+   * database too, gives back what instances silent for staleAfterMs held.
+   */
   async heartbeat(): Promise<void> {
+    const reachedBefore = this.databaseReached;
+    this.databaseReached = false;
     try {
       if (this.registered) {
         await this.registered;
         const id = this.instanceId;
         if (!(await heartbeatInstance(this.options.db, id)) && this.instanceId === id) this.rejoin();
       }
+      this.databaseReached = true;
+      // Right after the database comes back every instance's heartbeat looks stale: give the others one interval
+      // to refresh theirs before taking anyone for dead.
+      if (!reachedBefore) return;
       const reclaimed = await reclaimStaleInstances(
         this.options.db,
         this.options.staleAfterMs ?? STALE_AFTER_MS,

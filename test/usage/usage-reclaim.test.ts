@@ -125,9 +125,15 @@ describe("reservations of instances that stop without a shutdown", () => {
     await survivor.heartbeat();
     expect((await books(id)).reserved).toBe(stranded.reserved);
     await sleep(700);
+    // An instance's first heartbeat to reach the database (as after an outage, when every heartbeat looks old)
+    // takes no one for dead: the others get one interval to show up.
+    const late = meter({ staleAfterMs: 500 });
+    await late.heartbeat();
+    expect((await books(id)).reserved).toBe(stranded.reserved);
     await survivor.heartbeat();
     expect(await books(id)).toEqual({ used: 400, reserved: 0, ledger: 0, instances: 0 });
     await survivor.stop();
+    await late.stop();
   });
 
   it("leaves a live instance alone, and a clean stop leaves nothing registered", async () => {
@@ -141,6 +147,7 @@ describe("reservations of instances that stop without a shutdown", () => {
 
     const other = meter({ staleAfterMs: 500 });
     await sleep(800);
+    await other.heartbeat();
     await other.heartbeat();
     expect(await books(id)).toMatchObject({ reserved: held, ledger: held, instances: 1 });
 
@@ -160,6 +167,7 @@ describe("reservations of instances that stop without a shutdown", () => {
     // As if the process had been frozen for an hour: its heartbeat is old and another instance reclaims it.
     await sql`UPDATE usage_instances SET heartbeat_at = now() - interval '1 hour'`.execute(database.db);
     const survivor = meter({ staleAfterMs: 60_000 });
+    await survivor.heartbeat();
     await survivor.heartbeat();
     expect(await books(id)).toMatchObject({ reserved: 0, ledger: 0, instances: 0 });
 
@@ -202,6 +210,7 @@ describe("reservations of instances that stop without a shutdown", () => {
     await sql`UPDATE usage_instances SET heartbeat_at = now() - interval '1 hour'`.execute(database.db);
     const survivor = meter({ staleAfterMs: 60_000 });
     await survivor.heartbeat();
+    await survivor.heartbeat();
     expect(await books(id)).toMatchObject({ reserved: 0, instances: 0 });
 
     await frozen.heartbeat();
@@ -226,6 +235,7 @@ describe("reservations of instances that stop without a shutdown", () => {
     expect(await books(id)).toMatchObject({ reserved: 100 + 1_600 });
     await sql`UPDATE usage_instances SET heartbeat_at = now() - interval '1 hour'`.execute(database.db);
     const survivor = meter({ staleAfterMs: 60_000 });
+    await survivor.heartbeat();
     await survivor.heartbeat();
     expect(await books(id)).toMatchObject({ reserved: 0, instances: 0 });
 
