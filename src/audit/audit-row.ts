@@ -1,8 +1,49 @@
 /**
- * @module Maps an AuditRecord to its audit_log row, and rows to and from the spool's JSON lines.
+ * @module Maps an AuditRecord to its audit_log row, and rows to and from their stored forms: the binary COPY tuple
+ * the writer loads, and the spool's frames (and JSON lines, as spools of earlier versions hold them).
  */
+import {
+  CopyEncodingError,
+  decodeCopyTuple,
+  encodeCopyTuple,
+  type CopyColumnType,
+} from "../db/copy-binary.js";
 import type { NewAuditLogRow } from "../db/schema.js";
 import type { AuditRecord } from "./audit-record.js";
+
+/** Every inserted column with its PostgreSQL type, in one order for the column list and the values. */
+export const AUDIT_COLUMNS: ReadonlyArray<readonly [keyof NewAuditLogRow, CopyColumnType]> = [
+  ["ts", "timestamptz"],
+  ["request_id", "text"],
+  ["gateway", "text"],
+  ["api_user_id", "text"],
+  ["api_user_name", "text"],
+  ["tenant_id", "text"],
+  ["method", "text"],
+  ["path", "text"],
+  ["model", "text"],
+  ["status", "int4"],
+  ["stream", "bool"],
+  ["latency_ms", "int4"],
+  ["ttfb_ms", "int4"],
+  ["prompt_tokens", "int4"],
+  ["completion_tokens", "int4"],
+  ["total_tokens", "int4"],
+  ["usage_source", "text"],
+  ["client_ip", "text"],
+  ["user_agent", "text"],
+  ["error_code", "text"],
+  ["aborted", "bool"],
+  ["request_body", "text"],
+  ["request_bytes", "int4"],
+  ["request_truncated", "bool"],
+  ["response_body", "text"],
+  ["response_bytes", "int4"],
+  ["response_truncated", "bool"],
+];
+
+export const AUDIT_COLUMN_NAMES = AUDIT_COLUMNS.map(([name]) => name);
+const AUDIT_COLUMN_TYPES = AUDIT_COLUMNS.map(([, type]) => type);
 
 /**
  * The row as inserted; `ts` stays a Date so the spool and the database see the same millisecond. Text is made
@@ -69,14 +110,86 @@ export function storableText(s: string): string {
   return wellFormed.includes("\u0000") ? wellFormed.replaceAll("\u0000", "\ufffd") : wellFormed;
 }
 
-/** One spool line (with its newline). Dates serialise as ISO strings with milliseconds, which round-trip exactly. */
-export function rowToSpoolLine(row: NewAuditLogRow): string {
-  return `${JSON.stringify(row)}\n`;
+/**
+ * Spool frame: a 4-byte length (of what follows), a kind byte, then the row as a binary COPY tuple, or as JSON when
+ * a value does not fit the binary format (which the database would then refuse, and the writer quarantine).
+ * Binary, not JSON lines: no escaping of the JSON bodies on the request path, and the queued tuple is the very
+ * bytes the writer sends to COPY.
+ */
+const FRAME_HEADER = 5;
+const FRAME_TUPLE = 1;
+const FRAME_JSON = 2;
+
+/** The spool frame of a row and, when it has one, its COPY tuple (a view into the frame). */
+export function rowToSpoolFrame(row: NewAuditLogRow): { frame: Buffer; tuple: Buffer | null } {
+  let body: Buffer;
+  let kind: number;
+  try {
+    body = encodeCopyTuple(
+      AUDIT_COLUMN_TYPES,
+      AUDIT_COLUMN_NAMES.map((name) => row[name]),
+    );
+    kind = FRAME_TUPLE;
+  } catch (err) {
+    if (!(err instanceof CopyEncodingError)) throw err;
+    body = Buffer.from(JSON.stringify(row), "utf8");
+    kind = FRAME_JSON;
+  }
+  const frame = Buffer.allocUnsafe(FRAME_HEADER + body.length);
+  frame.writeUInt32BE(body.length + 1, 0);
+  frame[4] = kind;
+  body.copy(frame, FRAME_HEADER);
+  return { frame, tuple: kind === FRAME_TUPLE ? frame.subarray(FRAME_HEADER) : null };
 }
 
 /**
- * Parses one spool line read back for replay, text made storable again in case an older version wrote it; null for
- * a line that is not a complete row (a torn write after a power loss).
+ * Reads a spool segment's frames back into rows. A frame cut short (the end of a segment after a crash or a failed
+ * write) or that does not read as a row is counted as torn; reading goes on at the next frame when its length is
+ * intact.
+ */
+export function spoolFramesToRows(data: Buffer): { rows: NewAuditLogRow[]; torn: number } {
+  const rows: NewAuditLogRow[] = [];
+  let torn = 0;
+  let at = 0;
+  while (at < data.length) {
+    if (at + 4 > data.length) {
+      torn++;
+      break;
+    }
+    const length = data.readUInt32BE(at);
+    if (length < 1 || at + 4 + length > data.length) {
+      torn++;
+      break;
+    }
+    const kind = data[at + 4];
+    const body = data.subarray(at + FRAME_HEADER, at + 4 + length);
+    at += 4 + length;
+    const row =
+      kind === FRAME_TUPLE
+        ? tupleToRow(body)
+        : kind === FRAME_JSON
+          ? spoolLineToRow(body.toString("utf8"))
+          : null;
+    if (row) rows.push(row);
+    else torn++;
+  }
+  return { rows, torn };
+}
+
+function tupleToRow(tuple: Buffer): NewAuditLogRow | null {
+  try {
+    const values = decodeCopyTuple(AUDIT_COLUMN_TYPES, tuple);
+    const row: Record<string, unknown> = {};
+    AUDIT_COLUMN_NAMES.forEach((name, i) => (row[name] = values[i]));
+    return row as NewAuditLogRow;
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * Parses one JSON spool line (segments of earlier versions, and rows the binary format cannot carry), text made
+ * storable again in case an older version wrote it; null for a line that is not a complete row (a torn write).
  */
 export function spoolLineToRow(line: string): NewAuditLogRow | null {
   try {

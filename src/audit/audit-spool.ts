@@ -1,12 +1,15 @@
 /**
- * @module The audit spool: a write-ahead journal of numbered JSONL segment files under <dataDir>/audit-spool.
+ * @module The audit spool: a write-ahead journal of numbered segment files under <dataDir>/audit-spool, one frame
+ * per record (audit-row.ts; `.jsonl` segments of earlier versions, one JSON line per record, are still replayed).
  * Every record is appended (one write(2), no fsync) before record() returns, so a killed process loses nothing
  * that was recorded; a segment is deleted only once every row in it is known to be in the database.
  */
 import fs from "node:fs";
 import path from "node:path";
+import type { NewAuditLogRow } from "../db/schema.js";
+import { spoolFramesToRows, spoolLineToRow } from "./audit-row.js";
 
-const SEGMENT_FILE = /^audit-(\d{12})\.jsonl$/;
+const SEGMENT_FILE = /^audit-(\d{12})\.(spool|jsonl)$/;
 
 export type Segment = {
   readonly seq: number;
@@ -57,14 +60,22 @@ export class AuditSpool {
     this.nextSeq = maxSeq + 1;
   }
 
-  /** Appends one line to the active segment (opening or rotating it) and returns that segment. Throws on I/O errors. */
-  append(line: string): Segment {
+  /** Appends one frame to the active segment (opening or rotating it) and returns that segment. Throws on I/O errors. */
+  append(frame: Buffer): Segment {
     let seg = this.active;
     if (!seg || seg.bytes >= this.options.segmentMaxBytes) seg = this.rotate();
-    const buf = Buffer.from(line, "utf8");
     let off = 0;
-    while (off < buf.length) off += fs.writeSync(seg.fd!, buf, off);
-    seg.bytes += buf.length;
+    try {
+      while (off < frame.length) off += fs.writeSync(seg.fd!, frame, off);
+    } catch (err) {
+      // A part-written frame must stay the last bytes of its segment, where a reader counts it as torn.
+      if (off > 0) {
+        seg.bytes += off;
+        this.closeActive();
+      }
+      throw err;
+    }
+    seg.bytes += frame.length;
     this.dirty = true;
     return seg;
   }
@@ -73,7 +84,7 @@ export class AuditSpool {
   rotate(): Segment {
     this.closeActive();
     const seq = this.nextSeq++;
-    const file = path.join(this.options.dir, `audit-${String(seq).padStart(12, "0")}.jsonl`);
+    const file = path.join(this.options.dir, `audit-${String(seq).padStart(12, "0")}.spool`);
     const fd = fs.openSync(file, "a");
     this.active = { seq, file, fd, bytes: 0, pending: 0, spilled: false, io: Promise.resolve() };
     return this.active;
@@ -138,11 +149,21 @@ function syncAndClose(fd: number): Promise<void> {
   return new Promise((resolve) => fs.fdatasync(fd, () => fs.close(fd, () => resolve())));
 }
 
-/** Reads a closed segment's lines (without the trailing empty one). Segments are bounded, so one read is fine. */
-export async function readSegmentLines(seg: Segment): Promise<string[]> {
+/**
+ * Reads a closed segment's rows, with how many records could not be read (a torn end after a crash). Segments are
+ * bounded, so one read is fine.
+ */
+export async function readSegmentRows(seg: Segment): Promise<{ rows: NewAuditLogRow[]; torn: number }> {
   await seg.io;
-  const text = await fs.promises.readFile(seg.file, "utf8");
-  const lines = text.split("\n");
-  if (lines.at(-1) === "") lines.pop();
-  return lines;
+  const data = await fs.promises.readFile(seg.file);
+  if (!seg.file.endsWith(".jsonl")) return spoolFramesToRows(data);
+  const rows: NewAuditLogRow[] = [];
+  let torn = 0;
+  for (const line of data.toString("utf8").split("\n")) {
+    if (line === "") continue;
+    const row = spoolLineToRow(line);
+    if (row) rows.push(row);
+    else torn++;
+  }
+  return { rows, torn };
 }

@@ -11,7 +11,6 @@ import fs from "node:fs";
 import path from "node:path";
 import type { Kysely } from "kysely";
 import type { Config } from "../config/config.js";
-import { CopyEncodingError } from "../db/copy-binary.js";
 import { CopyRefusedError, errSummary, type CopyFrom } from "../db/database.js";
 import type { DB, NewAuditLogRow } from "../db/schema.js";
 import type { Logger } from "../logging/logger.js";
@@ -23,10 +22,10 @@ import {
   utcDay,
 } from "./audit-partitions.js";
 import type { AuditRecord, AuditSink } from "./audit-record.js";
-import { rowToSpoolLine, spoolLineToRow, toAuditRow } from "./audit-row.js";
+import { rowToSpoolFrame, toAuditRow } from "./audit-row.js";
 import { runAuditRetention, type RetentionRun } from "./audit-retention.js";
-import { AuditSpool, readSegmentLines, type Segment } from "./audit-spool.js";
-import { copyAuditRows, insertAuditRows } from "./audit.repository.js";
+import { AuditSpool, readSegmentRows, type Segment } from "./audit-spool.js";
+import { copyAuditTuples, insertAuditRows } from "./audit.repository.js";
 
 /** Rows per INSERT: 27 columns × 500 stays far below PostgreSQL's 65,535 bind parameters. */
 const BATCH_ROWS = 500;
@@ -88,8 +87,11 @@ export type AuditWriterOptions = {
   now?: () => Date;
 };
 
-/** `sent`: a write of this row failed in a way that leaves unknown whether it was stored. */
-type Queued = { row: NewAuditLogRow; seg: Segment | null; sent?: true };
+/**
+ * `tuple`: the row as COPY sends it (null if the binary format cannot carry it). `sent`: a write of this row failed
+ * in a way that leaves unknown whether it was stored.
+ */
+type Queued = { row: NewAuditLogRow; tuple: Buffer | null; seg: Segment | null; sent?: true };
 
 export async function createAuditWriter(options: AuditWriterOptions): Promise<AuditWriter> {
   const writer = new BatchAuditWriter(options);
@@ -155,13 +157,16 @@ class BatchAuditWriter implements AuditWriter {
     try {
       const row = toAuditRow(record);
       let seg: Segment | null = null;
+      let tuple: Buffer | null = null;
       try {
-        seg = this.spool.append(rowToSpoolLine(row));
+        const framed = rowToSpoolFrame(row);
+        tuple = framed.tuple;
+        seg = this.spool.append(framed.frame);
       } catch (err) {
         this.noteError(err, "audit: spool append failed");
       }
       if (this.mode === "live" && !this.stopped && this.queue.length < this.queueSize) {
-        this.queue.push({ row, seg });
+        this.queue.push({ row, tuple, seg });
         if (seg) seg.pending++;
         if (this.queue.length >= BACKLOG_ROWS) this.schedule(0);
       } else if (seg) {
@@ -333,9 +338,11 @@ class BatchAuditWriter implements AuditWriter {
 
   private async writeQueued(): Promise<void> {
     const batch = this.queue.slice(0, BATCH_ROWS);
+    const tuples = batch.map((q) => q.tuple);
+    const fresh = batch.every((q) => !q.sent) && tuples.every((t) => t !== null);
     await this.insert(
       batch.map((q) => q.row),
-      batch.every((q) => !q.sent),
+      fresh ? (tuples as Buffer[]) : null,
     );
     this.queue.splice(0, batch.length);
     for (const q of batch) if (q.seg) q.seg.pending--;
@@ -344,20 +351,14 @@ class BatchAuditWriter implements AuditWriter {
   private async replayChunk(): Promise<void> {
     if (!this.replay) {
       const seg = this.spool.nextSpilled()!;
-      const rows: NewAuditLogRow[] = [];
-      let torn = 0;
-      for (const line of await readSegmentLines(seg)) {
-        const row = spoolLineToRow(line);
-        if (row) rows.push(row);
-        else torn++;
-      }
-      if (torn > 0) this.logger.warn({ file: seg.file, torn }, "audit: skipped unreadable spool lines");
+      const { rows, torn } = await readSegmentRows(seg);
+      if (torn > 0) this.logger.warn({ file: seg.file, torn }, "audit: skipped unreadable spool records");
       this.replay = { seg, rows, next: 0 };
     }
     const r = this.replay;
     const rows = r.rows.slice(r.next, r.next + BATCH_ROWS);
     // A spooled row may have been stored before the process stopped: never COPY it.
-    await this.insert(rows, false);
+    await this.insert(rows, null);
     r.next += rows.length;
     if (r.next >= r.rows.length) {
       this.replay = null;
@@ -368,12 +369,13 @@ class BatchAuditWriter implements AuditWriter {
     }
   }
 
-  private async insert(rows: NewAuditLogRow[], fresh: boolean): Promise<void> {
+  /** `tuples`: the rows' COPY tuples when they were never sent, else null (INSERT, skipping what is stored). */
+  private async insert(rows: NewAuditLogRow[], tuples: Buffer[] | null): Promise<void> {
     let inserted: number;
     try {
       inserted =
-        fresh && this.copyFrom
-          ? await this.copyOrInsert(this.copyFrom, rows)
+        tuples && this.copyFrom
+          ? await this.copyOrInsert(this.copyFrom, rows, tuples)
           : await this.insertCreatingPartitions(rows);
     } catch (err) {
       if (!isRowDataError(err)) throw err;
@@ -389,11 +391,11 @@ class BatchAuditWriter implements AuditWriter {
    * A lost connection is thrown: the batch is then replayed from the spool with INSERT, so an ambiguous commit
    * cannot duplicate rows.
    */
-  private async copyOrInsert(copyFrom: CopyFrom, rows: NewAuditLogRow[]): Promise<number> {
+  private async copyOrInsert(copyFrom: CopyFrom, rows: NewAuditLogRow[], tuples: Buffer[]): Promise<number> {
     try {
-      return await copyAuditRows(copyFrom, rows);
+      return await copyAuditTuples(copyFrom, tuples);
     } catch (err) {
-      if (!(err instanceof CopyRefusedError || err instanceof CopyEncodingError)) throw err;
+      if (!(err instanceof CopyRefusedError)) throw err;
       return await this.insertCreatingPartitions(rows);
     }
   }

@@ -21,7 +21,7 @@ export class CopyEncodingError extends Error {
 const HEADER = Buffer.from([
   0x50, 0x47, 0x43, 0x4f, 0x50, 0x59, 0x0a, 0xff, 0x0d, 0x0a, 0x00, 0, 0, 0, 0, 0, 0, 0, 0,
 ]);
-const TRAILER_BYTES = 2;
+const TRAILER = Buffer.from([0xff, 0xff]);
 /** timestamptz is microseconds since 2000-01-01 UTC. */
 const PG_EPOCH_MS = Date.UTC(2000, 0, 1);
 const TWO_32 = 2 ** 32;
@@ -50,61 +50,103 @@ function valueBytes(type: CopyColumnType, value: unknown): number {
 }
 
 /**
- * Encodes rows (values in `types` order; null or undefined is SQL NULL) as one binary COPY payload, header and
- * trailer included. Throws CopyEncodingError for a value of the wrong type or out of range.
+ * Encodes one row (values in `types` order; null or undefined is SQL NULL) as a binary COPY tuple. Throws
+ * CopyEncodingError for a value of the wrong type or out of range.
  */
+export function encodeCopyTuple(types: readonly CopyColumnType[], row: readonly unknown[]): Buffer {
+  let size = 2 + 4 * types.length;
+  for (let i = 0; i < types.length; i++) {
+    const value = row[i];
+    if (value === null || value === undefined) continue;
+    const bytes = valueBytes(types[i]!, value);
+    if (bytes < 0) throw new CopyEncodingError(i, types[i]!, value);
+    size += bytes;
+  }
+  const out = Buffer.allocUnsafe(size);
+  let at = out.writeInt16BE(types.length, 0);
+  for (let i = 0; i < types.length; i++) {
+    const value = row[i];
+    if (value === null || value === undefined) {
+      at = out.writeInt32BE(-1, at);
+      continue;
+    }
+    switch (types[i]!) {
+      case "text": {
+        const bytes = out.write(value as string, at + 4, "utf8");
+        out.writeInt32BE(bytes, at);
+        at += 4 + bytes;
+        break;
+      }
+      case "int4":
+        at = out.writeInt32BE(4, at);
+        at = out.writeInt32BE(value as number, at);
+        break;
+      case "bool":
+        at = out.writeInt32BE(1, at);
+        at = out.writeUInt8(value ? 1 : 0, at);
+        break;
+      case "timestamptz": {
+        // Microseconds since 2000 stay far inside 2^53, so plain numbers split into two 32-bit halves suffice.
+        const micros = (epochMs(value) - PG_EPOCH_MS) * 1000;
+        const high = Math.floor(micros / TWO_32);
+        at = out.writeInt32BE(8, at);
+        at = out.writeInt32BE(high, at);
+        at = out.writeUInt32BE(micros - high * TWO_32, at);
+        break;
+      }
+    }
+  }
+  return out;
+}
+
+/** One COPY payload from encoded tuples: header, the tuples as they are, trailer. */
+export function copyPayload(tuples: readonly Buffer[]): Buffer {
+  return Buffer.concat([HEADER, ...tuples, TRAILER]);
+}
+
+/** encodeCopyTuple for each row, as one payload. */
 export function encodeCopyBinary(
   types: readonly CopyColumnType[],
   rows: readonly (readonly unknown[])[],
 ): Buffer {
-  let size = HEADER.length + TRAILER_BYTES;
-  for (const row of rows) {
-    size += 2 + 4 * types.length;
-    for (let i = 0; i < types.length; i++) {
-      const value = row[i];
-      if (value === null || value === undefined) continue;
-      const bytes = valueBytes(types[i]!, value);
-      if (bytes < 0) throw new CopyEncodingError(i, types[i]!, value);
-      size += bytes;
+  return copyPayload(rows.map((row) => encodeCopyTuple(types, row)));
+}
+
+/**
+ * Reads back a tuple made by encodeCopyTuple with the same types (text as string, int4 as number, bool as boolean,
+ * timestamptz as Date, NULL as null). Throws on a tuple that does not match.
+ */
+export function decodeCopyTuple(types: readonly CopyColumnType[], tuple: Buffer): unknown[] {
+  if (tuple.length < 2 || tuple.readInt16BE(0) !== types.length)
+    throw new Error("copy: tuple does not match");
+  const row: unknown[] = [];
+  let at = 2;
+  for (const type of types) {
+    const length = tuple.readInt32BE(at);
+    at += 4;
+    if (length === -1) {
+      row.push(null);
+      continue;
     }
-  }
-  const out = Buffer.allocUnsafe(size);
-  let at = HEADER.copy(out, 0);
-  for (const row of rows) {
-    at = out.writeInt16BE(types.length, at);
-    for (let i = 0; i < types.length; i++) {
-      const value = row[i];
-      if (value === null || value === undefined) {
-        at = out.writeInt32BE(-1, at);
-        continue;
-      }
-      switch (types[i]!) {
-        case "text": {
-          const bytes = out.write(value as string, at + 4, "utf8");
-          out.writeInt32BE(bytes, at);
-          at += 4 + bytes;
-          break;
-        }
-        case "int4":
-          at = out.writeInt32BE(4, at);
-          at = out.writeInt32BE(value as number, at);
-          break;
-        case "bool":
-          at = out.writeInt32BE(1, at);
-          at = out.writeUInt8(value ? 1 : 0, at);
-          break;
-        case "timestamptz": {
-          // Microseconds since 2000 stay far inside 2^53, so plain numbers split into two 32-bit halves suffice.
-          const micros = (epochMs(value) - PG_EPOCH_MS) * 1000;
-          const high = Math.floor(micros / TWO_32);
-          at = out.writeInt32BE(8, at);
-          at = out.writeInt32BE(high, at);
-          at = out.writeUInt32BE(micros - high * TWO_32, at);
-          break;
-        }
-      }
+    if (length < 0 || at + length > tuple.length) throw new Error("copy: tuple does not match");
+    switch (type) {
+      case "text":
+        row.push(tuple.toString("utf8", at, at + length));
+        break;
+      case "int4":
+        row.push(tuple.readInt32BE(at));
+        break;
+      case "bool":
+        row.push(tuple[at] !== 0);
+        break;
+      case "timestamptz":
+        row.push(
+          new Date((tuple.readInt32BE(at) * TWO_32 + tuple.readUInt32BE(at + 4)) / 1000 + PG_EPOCH_MS),
+        );
+        break;
     }
+    at += length;
   }
-  out.writeInt16BE(-1, at);
-  return out;
+  if (at !== tuple.length) throw new Error("copy: tuple does not match");
+  return row;
 }

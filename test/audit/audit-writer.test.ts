@@ -5,7 +5,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import { listDayPartitions, partitionNameFor, addDays, utcDay } from "../../src/audit/audit-partitions.js";
 import { createAuditWriter, type AuditWriter } from "../../src/audit/audit-writer.js";
 import { captureBody } from "../../src/audit/audit-record.js";
-import { toAuditRow } from "../../src/audit/audit-row.js";
+import { rowToSpoolFrame, spoolFramesToRows, toAuditRow } from "../../src/audit/audit-row.js";
 import { insertAuditRows } from "../../src/audit/audit.repository.js";
 import { makeRecord, openAuditTestDb, TEST_AUDIT_CONFIG, type AuditTestDb } from "./audit-fixtures.js";
 
@@ -248,10 +248,12 @@ for (const kind of ["postgres", "embedded"] as const) {
       await w.drain(2_000);
       writer = undefined;
       for (const [f, data] of saved) fs.writeFileSync(path.join(spoolDir, f), data);
+      // One more record after the ones already written, then a frame cut short by the kill.
       const extra = makeRecord();
+      const torn = rowToSpoolFrame(toAuditRow(makeRecord())).frame;
       fs.appendFileSync(
         path.join(spoolDir, saved.at(-1)![0]),
-        `${JSON.stringify({ ...toSpool(extra) })}\n{"torn":`,
+        Buffer.concat([rowToSpoolFrame(toAuditRow(extra)).frame, torn.subarray(0, torn.length - 7)]),
       );
 
       writer = await createAuditWriter({
@@ -263,9 +265,47 @@ for (const kind of ["postgres", "embedded"] as const) {
       expect(await count()).toBe(101);
       expect(writer.stats().rows_written).toBe(1);
       expect(fs.readdirSync(spoolDir).filter((f) => saved.some(([s]) => s === f))).toEqual([]);
+      expect(t.logs.text()).toContain("audit: skipped unreadable spool records");
+      expect(t.logs.text()).toContain('"torn":1');
+    });
+
+    it("replays a JSON-lines segment left by an earlier version, skipping a torn last line", async () => {
+      const spoolDir = path.join((t = await openAuditTestDb(kind)).dataDir, "audit-spool");
+      fs.mkdirSync(spoolDir, { recursive: true });
+      const old = [makeRecord(), makeRecord({ latencyMs: 3_000_000_000 }), makeRecord()];
+      fs.writeFileSync(
+        path.join(spoolDir, "audit-000000000007.jsonl"),
+        `${old.map((r) => JSON.stringify(toSpool(r))).join("\n")}\n{"torn":`,
+      );
+      writer = await createAuditWriter({
+        db: t.database.db,
+        copyFrom: t.database.copyFrom,
+        config: { dataDir: t.dataDir, audit: TEST_AUDIT_CONFIG },
+        logger: t.logs.logger,
+      });
+      writer.record(makeRecord());
+      await writer.flush();
+      // Two of the old rows, the out-of-range one quarantined, and the new record in a new binary segment.
+      expect(await count()).toBe(3);
+      expect(writer.stats()).toMatchObject({ quarantined: 1, write_errors: 0 });
+      expect(fs.readdirSync(spoolDir).filter((f) => f.endsWith(".jsonl"))).toEqual([]);
     });
   });
 }
+
+describe("audit spool frames", () => {
+  it("spools a record the binary format cannot carry as JSON, and the database's refusal is quarantined by the database", async () => {
+    const frame = rowToSpoolFrame(toAuditRow(makeRecord({ latencyMs: 3_000_000_000 })));
+    expect(frame.tuple).toBeNull();
+    const back = spoolFramesToRows(frame.frame);
+    expect(back.torn).toBe(0);
+    expect(back.rows[0]!.latency_ms).toBe(3_000_000_000);
+    // A normal record reads back field for field.
+    const record = makeRecord({ model: "modèle ✓", errorCode: null, ttfbMs: null });
+    const row = toAuditRow(record);
+    expect(spoolFramesToRows(rowToSpoolFrame(row).frame)).toEqual({ rows: [row], torn: 0 });
+  });
+});
 
 function toSpool(r: ReturnType<typeof makeRecord>) {
   return {
