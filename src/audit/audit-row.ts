@@ -166,7 +166,7 @@ export function spoolFramesToRows(data: Buffer): { rows: NewAuditLogRow[]; torn:
     at += 4 + length;
     const row =
       kind === FRAME_TUPLE
-        ? tupleToRow(body)
+        ? spoolTupleToRow(body)
         : kind === FRAME_JSON
           ? spoolLineToRow(body.toString("utf8"))
           : null;
@@ -176,7 +176,8 @@ export function spoolFramesToRows(data: Buffer): { rows: NewAuditLogRow[]; torn:
   return { rows, torn };
 }
 
-function tupleToRow(tuple: Buffer): NewAuditLogRow | null {
+/** The row a COPY tuple made by rowToSpoolFrame holds; null if it does not read back. */
+export function spoolTupleToRow(tuple: Buffer): NewAuditLogRow | null {
   try {
     const values = decodeCopyTuple(AUDIT_COLUMN_TYPES, tuple);
     const row: Record<string, unknown> = {};

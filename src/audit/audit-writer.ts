@@ -22,7 +22,7 @@ import {
   utcDay,
 } from "./audit-partitions.js";
 import type { AuditRecord, AuditSink } from "./audit-record.js";
-import { rowToSpoolFrame, toAuditRow } from "./audit-row.js";
+import { rowToSpoolFrame, spoolTupleToRow, toAuditRow } from "./audit-row.js";
 import { runAuditRetention, type RetentionRun } from "./audit-retention.js";
 import { AuditSpool, readSegmentRows, type Segment } from "./audit-spool.js";
 import { copyAuditTuples, insertAuditRows } from "./audit.repository.js";
@@ -88,10 +88,25 @@ export type AuditWriterOptions = {
 };
 
 /**
- * `tuple`: the row as COPY sends it (null if the binary format cannot carry it). `sent`: a write of this row failed
- * in a way that leaves unknown whether it was stored.
+ * A queued record is held once: as the COPY tuple it was spooled as (its row is decoded back only if the batch has
+ * to take the INSERT path), or as a row when the binary format cannot carry it. `sent`: a write of it failed in a
+ * way that leaves unknown whether it was stored.
  */
-type Queued = { row: NewAuditLogRow; tuple: Buffer | null; seg: Segment | null; sent?: true };
+type Queued =
+  | { tuple: Buffer; row?: undefined; seg: Segment | null; sent?: true }
+  | {
+      tuple?: undefined;
+      row: NewAuditLogRow;
+      seg: Segment | null;
+      sent?: true;
+    };
+
+function rowOf(q: Queued): NewAuditLogRow {
+  if (q.row) return q.row;
+  const row = spoolTupleToRow(q.tuple);
+  if (!row) throw new Error("audit: a queued tuple does not read back");
+  return row;
+}
 
 export async function createAuditWriter(options: AuditWriterOptions): Promise<AuditWriter> {
   const writer = new BatchAuditWriter(options);
@@ -166,7 +181,7 @@ class BatchAuditWriter implements AuditWriter {
         this.noteError(err, "audit: spool append failed");
       }
       if (this.mode === "live" && !this.stopped && this.queue.length < this.queueSize) {
-        this.queue.push({ row, tuple, seg });
+        this.queue.push(tuple ? { tuple, seg } : { row, seg });
         if (seg) seg.pending++;
         if (this.queue.length >= BACKLOG_ROWS) this.schedule(0);
       } else if (seg) {
@@ -338,12 +353,8 @@ class BatchAuditWriter implements AuditWriter {
 
   private async writeQueued(): Promise<void> {
     const batch = this.queue.slice(0, BATCH_ROWS);
-    const tuples = batch.map((q) => q.tuple);
-    const fresh = batch.every((q) => !q.sent) && tuples.every((t) => t !== null);
-    await this.insert(
-      batch.map((q) => q.row),
-      fresh ? (tuples as Buffer[]) : null,
-    );
+    const tuples = batch.flatMap((q) => (q.tuple && !q.sent ? [q.tuple] : []));
+    await this.insert(() => batch.map(rowOf), tuples.length === batch.length ? tuples : null);
     this.queue.splice(0, batch.length);
     for (const q of batch) if (q.seg) q.seg.pending--;
   }
@@ -358,7 +369,7 @@ class BatchAuditWriter implements AuditWriter {
     const r = this.replay;
     const rows = r.rows.slice(r.next, r.next + BATCH_ROWS);
     // A spooled row may have been stored before the process stopped: never COPY it.
-    await this.insert(rows, null);
+    await this.insert(() => rows, null);
     r.next += rows.length;
     if (r.next >= r.rows.length) {
       this.replay = null;
@@ -369,17 +380,22 @@ class BatchAuditWriter implements AuditWriter {
     }
   }
 
-  /** `tuples`: the rows' COPY tuples when they were never sent, else null (INSERT, skipping what is stored). */
-  private async insert(rows: NewAuditLogRow[], tuples: Buffer[] | null): Promise<void> {
+  /**
+   * `tuples`: the batch's COPY tuples when none was ever sent, else null (INSERT, skipping what is stored). `rowsOf`
+   * is called only when the batch takes the INSERT path.
+   */
+  private async insert(rowsOf: () => NewAuditLogRow[], tuples: Buffer[] | null): Promise<void> {
+    let rows: NewAuditLogRow[] | undefined;
+    const batchRows = () => (rows ??= rowsOf());
     let inserted: number;
     try {
       inserted =
         tuples && this.copyFrom
-          ? await this.copyOrInsert(this.copyFrom, rows, tuples)
-          : await this.insertCreatingPartitions(rows);
+          ? await this.copyOrInsert(this.copyFrom, batchRows, tuples)
+          : await this.insertCreatingPartitions(batchRows());
     } catch (err) {
       if (!isRowDataError(err)) throw err;
-      inserted = await this.insertIsolating(rows, err);
+      inserted = await this.insertIsolating(batchRows(), err);
     }
     this.counters.rowsWritten += inserted;
     this.lastFlushAt = this.now();
@@ -391,12 +407,16 @@ class BatchAuditWriter implements AuditWriter {
    * A lost connection is thrown: the batch is then replayed from the spool with INSERT, so an ambiguous commit
    * cannot duplicate rows.
    */
-  private async copyOrInsert(copyFrom: CopyFrom, rows: NewAuditLogRow[], tuples: Buffer[]): Promise<number> {
+  private async copyOrInsert(
+    copyFrom: CopyFrom,
+    rows: () => NewAuditLogRow[],
+    tuples: Buffer[],
+  ): Promise<number> {
     try {
       return await copyAuditTuples(copyFrom, tuples);
     } catch (err) {
       if (!(err instanceof CopyRefusedError)) throw err;
-      return await this.insertCreatingPartitions(rows);
+      return await this.insertCreatingPartitions(rows());
     }
   }
 
