@@ -122,23 +122,24 @@ const FRAME_JSON = 2;
 
 /** The spool frame of a row and, when it has one, its COPY tuple (a view into the frame). */
 export function rowToSpoolFrame(row: NewAuditLogRow): { frame: Buffer; tuple: Buffer | null } {
-  let body: Buffer;
+  let frame: Buffer;
   let kind: number;
   try {
-    body = encodeCopyTuple(
+    frame = encodeCopyTuple(
       AUDIT_COLUMN_TYPES,
       AUDIT_COLUMN_NAMES.map((name) => row[name]),
+      FRAME_HEADER,
     );
     kind = FRAME_TUPLE;
   } catch (err) {
     if (!(err instanceof CopyEncodingError)) throw err;
-    body = Buffer.from(JSON.stringify(row), "utf8");
+    const json = Buffer.from(JSON.stringify(row), "utf8");
+    frame = Buffer.allocUnsafe(FRAME_HEADER + json.length);
+    json.copy(frame, FRAME_HEADER);
     kind = FRAME_JSON;
   }
-  const frame = Buffer.allocUnsafe(FRAME_HEADER + body.length);
-  frame.writeUInt32BE(body.length + 1, 0);
+  frame.writeUInt32BE(frame.length - 4, 0);
   frame[4] = kind;
-  body.copy(frame, FRAME_HEADER);
   return { frame, tuple: kind === FRAME_TUPLE ? frame.subarray(FRAME_HEADER) : null };
 }
 

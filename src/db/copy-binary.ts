@@ -50,11 +50,16 @@ function valueBytes(type: CopyColumnType, value: unknown): number {
 }
 
 /**
- * Encodes one row (values in `types` order; null or undefined is SQL NULL) as a binary COPY tuple. Throws
- * CopyEncodingError for a value of the wrong type or out of range.
+ * Encodes one row (values in `types` order; null or undefined is SQL NULL) as a binary COPY tuple, after
+ * `headroom` bytes left for the caller (a frame header, say). Throws CopyEncodingError for a value of the wrong type
+ * or out of range.
  */
-export function encodeCopyTuple(types: readonly CopyColumnType[], row: readonly unknown[]): Buffer {
-  let size = 2 + 4 * types.length;
+export function encodeCopyTuple(
+  types: readonly CopyColumnType[],
+  row: readonly unknown[],
+  headroom = 0,
+): Buffer {
+  let size = headroom + 2 + 4 * types.length;
   for (let i = 0; i < types.length; i++) {
     const value = row[i];
     if (value === null || value === undefined) continue;
@@ -63,7 +68,7 @@ export function encodeCopyTuple(types: readonly CopyColumnType[], row: readonly 
     size += bytes;
   }
   const out = Buffer.allocUnsafe(size);
-  let at = out.writeInt16BE(types.length, 0);
+  let at = out.writeInt16BE(types.length, headroom);
   for (let i = 0; i < types.length; i++) {
     const value = row[i];
     if (value === null || value === undefined) {
