@@ -79,27 +79,16 @@ export function toAuditRow(r: AuditRecord): NewAuditLogRow {
     response_bytes: r.responseBody?.bytes ?? null,
     response_truncated: r.responseBody?.truncated ?? false,
   };
+  const text = row as Record<string, unknown>;
   for (const name of TEXT_COLUMNS) {
-    const v = row[name];
-    if (typeof v === "string") row[name] = storableText(v);
+    const v = text[name];
+    if (typeof v === "string") text[name] = storableText(v);
   }
   return row;
 }
 
-const TEXT_COLUMNS = [
-  "request_id",
-  "api_user_id",
-  "api_user_name",
-  "tenant_id",
-  "method",
-  "path",
-  "model",
-  "client_ip",
-  "user_agent",
-  "error_code",
-  "request_body",
-  "response_body",
-] as const satisfies readonly (keyof NewAuditLogRow)[];
+/** The text columns, where client and upstream text lands. */
+const TEXT_COLUMNS = AUDIT_COLUMNS.filter(([, type]) => type === "text").map(([name]) => name);
 
 /**
  * PostgreSQL text cannot hold NUL, and a lone UTF-16 surrogate has no UTF-8 form; both become U+FFFD. Client text

@@ -1,50 +1,29 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { SYSTEM_ACTOR } from "../../src/admin-events/admin-events.repository.js";
-import { openDatabase, type Database } from "../../src/db/database.js";
-import { migrateToLatest } from "../../src/db/migrate.js";
-import { createApiUser, deleteApiUser } from "../../src/keys/keys.service.js";
-import { createTenant } from "../../src/tenants/tenants.service.js";
+import { type Database } from "../../src/db/database.js";
+import { deleteApiUser } from "../../src/keys/keys.service.js";
 import { UsageMeter } from "../../src/usage/usage-meter.js";
 import { dayOf, monthOf, monthResetAt } from "../../src/usage/usage-period.js";
 import { admissionEstimate, requestedMaxTokens } from "../../src/usage/token-estimate.js";
 import { captureLogs } from "../harness/log-capture.js";
-import { createTestDatabase, type TestDatabase } from "../harness/test-database.js";
+import { openUsageDb, type UsageDb } from "./usage-fixture.js";
 
-let testDb: TestDatabase;
+let usageDb: UsageDb;
 let database: Database;
 let meter: UsageMeter;
 
 beforeAll(async () => {
-  testDb = await createTestDatabase("usagemeter");
-  database = await openDatabase({
-    url: testDb.url,
-    poolMax: 20,
-    dataDir: "/tmp",
-    logger: captureLogs().logger,
-  });
-  await migrateToLatest(database.db);
-  await createTenant(
-    { db: database.db, secretKey: undefined },
-    { id: "t1", name: "T", preUpstreamUrl: null, postUpstreamUrl: null, upstreamApiKey: null },
-    SYSTEM_ACTOR,
-  );
+  usageDb = await openUsageDb("usagemeter");
+  database = usageDb.database;
   // Exact mode: every admission is its own database reservation (leases are tested below).
   meter = new UsageMeter({ db: database.db, logger: captureLogs().logger, flushMs: 1_000, leaseRequests: 0 });
 });
 afterAll(async () => {
   await meter?.stop();
-  await database?.close();
-  await testDb?.drop();
+  await usageDb?.close();
 });
 
-const user = async (cap: number | null = null) =>
-  (
-    await createApiUser(
-      { db: database.db, keyPepper: undefined },
-      { name: "u", tenantId: "t1", gateways: ["pre"], rpmLimit: null, monthlyTokenCap: cap },
-      SYSTEM_ACTOR,
-    )
-  ).apiUser.id;
+const user = (cap: number | null = null) => usageDb.user(cap);
 
 const monthly = (id: string) =>
   database.db.selectFrom("usage_monthly").selectAll().where("api_user_id", "=", id).executeTakeFirst();

@@ -7,46 +7,23 @@ import path from "node:path";
 import { pathToFileURL } from "node:url";
 import { sql } from "kysely";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { SYSTEM_ACTOR } from "../../src/admin-events/admin-events.repository.js";
-import { openDatabase, type Database } from "../../src/db/database.js";
-import { migrateToLatest } from "../../src/db/migrate.js";
-import { createApiUser } from "../../src/keys/keys.service.js";
-import { createTenant } from "../../src/tenants/tenants.service.js";
+import { type Database } from "../../src/db/database.js";
 import { UsageMeter, type UsageMeterOptions } from "../../src/usage/usage-meter.js";
 import { captureLogs } from "../harness/log-capture.js";
-import { createTestDatabase, type TestDatabase } from "../harness/test-database.js";
+import { openUsageDb, type UsageDb } from "./usage-fixture.js";
 
-let testDb: TestDatabase;
+let usageDb: UsageDb;
 let database: Database;
 
 beforeAll(async () => {
-  testDb = await createTestDatabase("reclaim");
-  database = await openDatabase({
-    url: testDb.url,
-    poolMax: 10,
-    dataDir: "/tmp",
-    logger: captureLogs().logger,
-  });
-  await migrateToLatest(database.db);
-  await createTenant(
-    { db: database.db, secretKey: undefined },
-    { id: "t1", name: "T", preUpstreamUrl: null, postUpstreamUrl: null, upstreamApiKey: null },
-    SYSTEM_ACTOR,
-  );
+  usageDb = await openUsageDb("reclaim");
+  database = usageDb.database;
 });
 afterAll(async () => {
-  await database?.close();
-  await testDb?.drop();
+  await usageDb?.close();
 });
 
-const user = async (cap: number) =>
-  (
-    await createApiUser(
-      { db: database.db, keyPepper: undefined },
-      { name: "u", tenantId: "t1", gateways: ["pre"], rpmLimit: null, monthlyTokenCap: cap },
-      SYSTEM_ACTOR,
-    )
-  ).apiUser.id;
+const user = (cap: number) => usageDb.user(cap);
 
 const meter = (options: Partial<UsageMeterOptions> = {}) =>
   new UsageMeter({
@@ -98,7 +75,7 @@ describe("reservations of instances that stop without a shutdown", () => {
         process.stdout.write("ready\\n");
         setInterval(() => undefined, 1000);
         `,
-        testDb.url,
+        usageDb.url,
         id,
       ],
       { stdio: ["ignore", "pipe", "pipe"] },
