@@ -109,14 +109,6 @@ export function copyPayload(tuples: readonly Buffer[]): Buffer {
   return Buffer.concat([HEADER, ...tuples, TRAILER]);
 }
 
-/** encodeCopyTuple for each row, as one payload. */
-export function encodeCopyBinary(
-  types: readonly CopyColumnType[],
-  rows: readonly (readonly unknown[])[],
-): Buffer {
-  return copyPayload(rows.map((row) => encodeCopyTuple(types, row)));
-}
-
 /**
  * Reads back a tuple made by encodeCopyTuple with the same types (text as string, int4 as number, bool as boolean,
  * timestamptz as Date, NULL as null). Throws on a tuple that does not match.

@@ -3,7 +3,13 @@ import os from "node:os";
 import path from "node:path";
 import { sql } from "kysely";
 import { afterEach, describe, expect, it } from "vitest";
-import { CopyEncodingError, encodeCopyBinary, type CopyColumnType } from "../../src/db/copy-binary.js";
+import {
+  CopyEncodingError,
+  copyPayload,
+  decodeCopyTuple,
+  encodeCopyTuple,
+  type CopyColumnType,
+} from "../../src/db/copy-binary.js";
 import { CopyRefusedError, openDatabase, type Database } from "../../src/db/database.js";
 import { captureLogs } from "../harness/log-capture.js";
 import { createTestDatabase, type TestDatabase } from "../harness/test-database.js";
@@ -46,7 +52,9 @@ for (const kind of ["postgres", "embedded"] as const) {
 
     it("loads every value as the database reads it back", async () => {
       const d = await open();
-      expect(await d.copyFrom("copied", COLUMNS, encodeCopyBinary(TYPES, ROWS))).toBe(ROWS.length);
+      expect(
+        await d.copyFrom("copied", COLUMNS, copyPayload(ROWS.map((row) => encodeCopyTuple(TYPES, row)))),
+      ).toBe(ROWS.length);
       const back = await sql<{ t: string | null; i: number | null; b: boolean | null; ts: Date | null }>`
         SELECT t, i, b, ts FROM copied ORDER BY n`.execute(d.db);
       expect(back.rows).toEqual(
@@ -61,7 +69,7 @@ for (const kind of ["postgres", "embedded"] as const) {
 
     it("refuses a bad payload as a whole, leaving the connection usable", async () => {
       const d = await open();
-      const payload = encodeCopyBinary(TYPES, ROWS);
+      const payload = copyPayload(ROWS.map((row) => encodeCopyTuple(TYPES, row)));
       // Cut inside the last row: the server must reject it and store none of the rows before it.
       const torn = payload.subarray(0, payload.length - 6);
       await expect(d.copyFrom("copied", COLUMNS, torn)).rejects.toBeInstanceOf(CopyRefusedError);
@@ -73,6 +81,15 @@ for (const kind of ["postgres", "embedded"] as const) {
 }
 
 describe("binary COPY encoding", () => {
+  it("reads back what it encodes", () => {
+    for (const row of ROWS)
+      expect(decodeCopyTuple(TYPES, encodeCopyTuple(TYPES, row))).toEqual(
+        row.map((v, i) =>
+          v === undefined || v === null ? null : TYPES[i] === "timestamptz" ? new Date(v as string) : v,
+        ),
+      );
+  });
+
   it.each([
     ["int4", 2 ** 31],
     ["int4", -(2 ** 31) - 1],
@@ -83,6 +100,6 @@ describe("binary COPY encoding", () => {
     ["timestamptz", "not a date"],
     ["timestamptz", new Date(NaN)],
   ] as const)("rejects a %s column given %s", (type, value) => {
-    expect(() => encodeCopyBinary([type], [[value]])).toThrow(CopyEncodingError);
+    expect(() => encodeCopyTuple([type], [value])).toThrow(CopyEncodingError);
   });
 });
