@@ -232,4 +232,34 @@ describe("reservations of instances that stop without a shutdown", () => {
     await survivor.stop();
     expect(await books(id)).toEqual({ used: 0, reserved: 0, ledger: 0, instances: 0 });
   });
+
+  it("keeps the books balanced under concurrent admissions and settlements on two instances", async () => {
+    const users = await Promise.all(Array.from({ length: 5 }, () => user(1_000_000)));
+    const logs = captureLogs();
+    const [a, b] = [0, 1].map(() => meter({ flushMs: 5, logger: logs.logger }));
+    a!.start();
+    b!.start();
+    const now = new Date();
+    let used = 0;
+    await Promise.all(
+      Array.from({ length: 400 }, async (_, i) => {
+        const m = i % 2 ? a! : b!;
+        const id = users[i % users.length]!;
+        const admission = await m.admit(id, 1_000_000, 50 + (i % 7) * 10, now);
+        expect(admission.admitted).toBe(true);
+        await sleep(i % 5);
+        const tokens = i % 3;
+        used += tokens;
+        if (admission.admitted)
+          m.settle({ apiUserId: id, reservation: admission.reservation, tokens, at: now });
+      }),
+    );
+    await a!.stop();
+    await b!.stop();
+    const totals = await Promise.all(users.map((id) => books(id)));
+    expect(totals.reduce((n, t) => n + t.used, 0)).toBe(used);
+    for (const t of totals) expect(t).toMatchObject({ reserved: 0, ledger: 0, instances: 0 });
+    // Every settlement batch went through the first time.
+    expect(logs.text()).not.toContain("settlement failed");
+  });
 });
