@@ -2,15 +2,13 @@
  * The audit writer against real failures on PostgreSQL: the database refusing connections mid-load, and the
  * process killed with SIGKILL mid-load. Every record that record() accepted arrives exactly once.
  */
-import { spawn } from "node:child_process";
-import path from "node:path";
-import { pathToFileURL } from "node:url";
 import { Kysely, PostgresDialect, sql } from "kysely";
 import pg from "pg";
 import { afterEach, describe, expect, it, onTestFinished } from "vitest";
 import { createAuditWriter, type AuditWriter } from "../../src/audit/audit-writer.js";
 import { pgCopyFrom } from "../../src/db/database.js";
 import type { DB } from "../../src/db/schema.js";
+import { distModuleUrl, spawnScript } from "../harness/spawn-service.js";
 import { ADMIN_DATABASE_URL } from "../harness/test-database.js";
 import {
   makeRecord,
@@ -110,17 +108,12 @@ describe("audit writer durability (postgres)", () => {
 
   it("loses nothing when the process is killed with SIGKILL mid-load (the spool is replayed at the next start)", async () => {
     t = await openAuditTestDb("postgres");
-    const dist = (p: string) => pathToFileURL(path.resolve("dist/src", p)).href;
     // The child records as a busy gateway would and acknowledges each record once record() has returned.
-    const child = spawn(
-      process.execPath,
-      [
-        "--input-type=module",
-        "-e",
-        `
-        const { openDatabase } = await import(${JSON.stringify(dist("db/database.js"))});
-        const { createAuditWriter } = await import(${JSON.stringify(dist("audit/audit-writer.js"))});
-        const { createLogger } = await import(${JSON.stringify(dist("logging/logger.js"))});
+    const child = spawnScript(
+      `
+        const { openDatabase } = await import(${JSON.stringify(distModuleUrl("db/database.js"))});
+        const { createAuditWriter } = await import(${JSON.stringify(distModuleUrl("audit/audit-writer.js"))});
+        const { createLogger } = await import(${JSON.stringify(distModuleUrl("logging/logger.js"))});
         const logger = createLogger({ level: "warn", format: "json" }, process.stderr);
         const database = await openDatabase({ url: process.argv[1], poolMax: 4, dataDir: process.argv[2], logger });
         const audit = await createAuditWriter({ db: database.db, copyFrom: database.copyFrom, logger,
@@ -139,19 +132,14 @@ describe("audit writer durability (postgres)", () => {
         };
         tick();
         `,
-        t.url!,
-        t.dataDir,
-      ],
-      { stdio: ["ignore", "pipe", "pipe"] },
+      [t.url!, t.dataDir],
     );
+    // Acks from stdout alone: a log line on stderr must not split one.
     let out = "";
-    let err = "";
-    child.stdout!.on("data", (d: Buffer) => (out += d.toString()));
-    child.stderr!.on("data", (d: Buffer) => (err += d.toString()));
-    const exited = new Promise((r) => child.once("exit", r));
-    await waitUntil(() => (out.match(/\n/g)?.length ?? 0) >= 5_000, 30_000, `5000 acks; stderr: ${err}`);
-    child.kill("SIGKILL");
-    await exited;
+    child.proc.stdout!.on("data", (d: Buffer) => (out += d.toString()));
+    await child.waitFor(/ack 4999\n/);
+    child.proc.kill("SIGKILL");
+    await child.exited;
     const acked = [...out.matchAll(/ack (\d+)\n/g)].map((m) => `req_kill_${m[1]}`);
     expect(acked.length).toBeGreaterThanOrEqual(5_000);
 

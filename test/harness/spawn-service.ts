@@ -1,8 +1,10 @@
 /**
- * Runs the built service as a real process (`node dist/src/main.js`), as production does.
+ * Runs the built service as a real process (`node dist/src/main.js`), as production does; or a short script that
+ * drives built modules in a process of its own (to kill it with SIGKILL mid-work).
  */
 import { spawn, type ChildProcess } from "node:child_process";
 import path from "node:path";
+import { pathToFileURL } from "node:url";
 
 export const MAIN_JS = path.resolve("dist/src/main.js");
 
@@ -18,8 +20,22 @@ export function spawnService(
   env: Record<string, string>,
   options: { cwd?: string; script?: string } = {},
 ): SpawnedService {
-  const proc = spawn(process.execPath, [options.script ?? MAIN_JS], {
-    cwd: options.cwd ?? process.cwd(),
+  return spawnNode([options.script ?? MAIN_JS], env, options.cwd);
+}
+
+/** The file URL a script in a child process imports a built module by (`db/database.js` → dist/src/db/…). */
+export function distModuleUrl(modulePath: string): string {
+  return pathToFileURL(path.resolve("dist/src", modulePath)).href;
+}
+
+/** Runs `source` as an ES module in a child Node process; `args` are its process.argv[1…]. */
+export function spawnScript(source: string, args: string[]): SpawnedService {
+  return spawnNode(["--input-type=module", "-e", source, ...args], {});
+}
+
+function spawnNode(argv: string[], env: Record<string, string>, cwd?: string): SpawnedService {
+  const proc = spawn(process.execPath, argv, {
+    cwd: cwd ?? process.cwd(),
     env: { PATH: process.env.PATH ?? "/usr/bin:/bin", ...env },
     stdio: ["ignore", "pipe", "pipe"],
   });

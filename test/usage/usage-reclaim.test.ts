@@ -2,14 +2,12 @@
  * Reservations held by an instance that stops without a shutdown are given back by the others; an instance taken
  * for dead cannot give back twice. Real processes and PostgreSQL; staleness is shortened through the meter's options.
  */
-import { spawn } from "node:child_process";
-import path from "node:path";
-import { pathToFileURL } from "node:url";
 import { sql } from "kysely";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type Database } from "../../src/db/database.js";
 import { UsageMeter, type UsageMeterOptions } from "../../src/usage/usage-meter.js";
 import { captureLogs } from "../harness/log-capture.js";
+import { distModuleUrl, spawnScript } from "../harness/spawn-service.js";
 import { openUsageDb, type UsageDb } from "./usage-fixture.js";
 
 let usageDb: UsageDb;
@@ -50,46 +48,31 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 describe("reservations of instances that stop without a shutdown", () => {
   it("gives back what a process killed with SIGKILL held, keeping the usage it had settled", async () => {
     const id = await user(1_000_000);
-    const dist = (p: string) => pathToFileURL(path.resolve("dist/src", p)).href;
     // The child admits 30 requests of 100 (leasing ahead), settles 10 of them at 40 tokens, and is killed with the
     // other 20 in flight and its advance unused.
-    const child = spawn(
-      process.execPath,
-      [
-        "--input-type=module",
-        "-e",
-        `
-        const { openDatabase } = await import(${JSON.stringify(dist("db/database.js"))});
-        const { UsageMeter } = await import(${JSON.stringify(dist("usage/usage-meter.js"))});
-        const { createLogger } = await import(${JSON.stringify(dist("logging/logger.js"))});
-        const logger = createLogger({ level: "warn", format: "json" }, process.stderr);
-        const database = await openDatabase({ url: process.argv[1], poolMax: 4, dataDir: "/tmp", logger });
-        const meter = new UsageMeter({ db: database.db, logger, flushMs: 20, leaseRequests: 16 });
-        meter.start();
-        const now = new Date();
-        const admissions = [];
-        for (let i = 0; i < 30; i++) admissions.push(await meter.admit(process.argv[2], 1000000, 100, now));
-        for (const a of admissions.slice(0, 10))
-          meter.settle({ apiUserId: process.argv[2], reservation: a.reservation, tokens: 40, at: now });
-        await meter.flush();
-        process.stdout.write("ready\\n");
-        setInterval(() => undefined, 1000);
-        `,
-        usageDb.url,
-        id,
-      ],
-      { stdio: ["ignore", "pipe", "pipe"] },
+    const child = spawnScript(
+      `
+      const { openDatabase } = await import(${JSON.stringify(distModuleUrl("db/database.js"))});
+      const { UsageMeter } = await import(${JSON.stringify(distModuleUrl("usage/usage-meter.js"))});
+      const { createLogger } = await import(${JSON.stringify(distModuleUrl("logging/logger.js"))});
+      const logger = createLogger({ level: "warn", format: "json" }, process.stderr);
+      const database = await openDatabase({ url: process.argv[1], poolMax: 4, dataDir: "/tmp", logger });
+      const meter = new UsageMeter({ db: database.db, logger, flushMs: 20, leaseRequests: 16 });
+      meter.start();
+      const now = new Date();
+      const admissions = [];
+      for (let i = 0; i < 30; i++) admissions.push(await meter.admit(process.argv[2], 1000000, 100, now));
+      for (const a of admissions.slice(0, 10))
+        meter.settle({ apiUserId: process.argv[2], reservation: a.reservation, tokens: 40, at: now });
+      await meter.flush();
+      process.stdout.write("ready\\n");
+      setInterval(() => undefined, 1000);
+      `,
+      [usageDb.url, id],
     );
-    let out = "";
-    let err = "";
-    child.stdout!.on("data", (d: Buffer) => (out += d.toString()));
-    child.stderr!.on("data", (d: Buffer) => (err += d.toString()));
-    const exited = new Promise((r) => child.once("exit", r));
-    for (const deadline = Date.now() + 30_000; !out.includes("ready") && Date.now() < deadline;)
-      await sleep(20);
-    expect(out, err).toContain("ready");
-    child.kill("SIGKILL");
-    await exited;
+    await child.waitFor(/ready\n/);
+    child.proc.kill("SIGKILL");
+    await child.exited;
 
     const stranded = await books(id);
     expect(stranded.used).toBe(400);
