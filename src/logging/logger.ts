@@ -31,6 +31,11 @@ export const REDACT_PATHS = [
   "headers.cookie",
 ];
 
+/** Log lines are written out once this many bytes are buffered, */
+const LOG_BUFFER_BYTES = 4096;
+/** or at least this often. */
+const LOG_FLUSH_MS = 200;
+
 export type LoggerOptions = { level: string; format: "json" | "pretty" };
 
 /** `destination` lets tests capture output; production writes JSON lines to stdout. */
@@ -45,7 +50,18 @@ export function createLogger(options: LoggerOptions, destination?: pino.Destinat
   if (options.format === "pretty") {
     return pino({ ...base, transport: { target: "pino-pretty", options: { colorize: true } } });
   }
-  // Asynchronous stdout: a synchronous write per request line cost ~10% of gateway CPU under load. pino flushes
-  // this destination synchronously on process exit, so shutdown and fatal lines are not lost.
-  return pino(base, pino.destination({ dest: 1, sync: false }));
+  // Buffered asynchronous stdout. A synchronous write per request line cost ~10% of gateway CPU under load, and
+  // even an asynchronous write per line costs a system call and a thread-pool wake-up (~25 µs here); lines now
+  // leave in one write per 4 KiB, or every LOG_FLUSH_MS when traffic is light. pino flushes this destination
+  // synchronously on process exit, so shutdown and fatal lines are not lost; a kill -9 loses at most the lines of
+  // the last LOG_FLUSH_MS (the audit log, not the log, is the durable record of requests).
+  const stdout = pino.destination({ dest: 1, sync: false, minLength: LOG_BUFFER_BYTES });
+  setInterval(() => {
+    try {
+      stdout.flush();
+    } catch {
+      // destroyed at exit: nothing left to flush
+    }
+  }, LOG_FLUSH_MS).unref();
+  return pino(base, stdout);
 }
