@@ -1,15 +1,19 @@
 /**
  * @module Bench: the comparison point, a bare Hono + undici pass-through proxy (keep-alive Agent, no auth, limits,
- * accounting or logging). `node gateway-bare-proxy.js <port> <upstream origin>`.
+ * accounting or logging). `node gateway-bare-proxy.js <port> <upstream origin> [--direct]`.
+ * Streams go back as a web ReadableStream in a Response (Hono's idiom), or with `--direct` are written to the
+ * node:http response as the gateway writes them, so the gateway's own overhead can be read apart from that choice.
  */
-import { serve } from "@hono/node-server";
+import { serve, type HttpBindings } from "@hono/node-server";
+import { RESPONSE_ALREADY_SENT } from "@hono/node-server/utils/response";
 import { Hono } from "hono";
 import { Agent } from "undici";
 
 const port = Number(process.argv[2] ?? 18081);
 const origin = process.argv[3] ?? "http://127.0.0.1:18080";
+const direct = process.argv.includes("--direct");
 const agent = new Agent({ keepAliveTimeout: 30_000 });
-const app = new Hono();
+const app = new Hono<{ Bindings: HttpBindings }>();
 
 app.all("/v1/*", async (c) => {
   const body = c.req.method === "GET" ? null : await c.req.text();
@@ -21,6 +25,19 @@ app.all("/v1/*", async (c) => {
     body,
   });
   const type = String(res.headers["content-type"] ?? "application/json");
+  if (type.startsWith("text/event-stream") && direct) {
+    const out = c.env.outgoing;
+    out.writeHead(res.statusCode, { "content-type": type });
+    res.body.on("data", (d: Buffer) => {
+      if (!out.write(d)) {
+        res.body.pause();
+        out.once("drain", () => res.body.resume());
+      }
+    });
+    res.body.on("end", () => out.end());
+    out.on("close", () => res.body.destroy());
+    return RESPONSE_ALREADY_SENT;
+  }
   if (type.startsWith("text/event-stream")) {
     const iterator = res.body[Symbol.asyncIterator]();
     const stream = new ReadableStream<Uint8Array>({

@@ -1,7 +1,8 @@
 /**
  * @module Bench: added latency (c=1) and throughput (c=50) of the gateway with auth, RPM limit, monthly cap
  * accounting, usage settlement and audit recording all on, against a fast local upstream, side by side with the
- * upstream called directly and a bare Hono + undici pass-through. Proxies are pinned to core 1 (`taskset -c 1`),
+ * upstream called directly and a bare Hono + undici pass-through (twice: streams returned as a web stream, Hono's
+ * idiom, and streams written to the node response, as the gateway does). Proxies are pinned to core 1 (`taskset -c 1`),
  * wrk and the upstream to core 0; everything on 127.0.0.1, bounded in time. Run by hand (needs wrk and PostgreSQL):
  *
  *   npx tsc -p bench/tsconfig.json && node dist/bench/bench/gateway-bench.js
@@ -28,7 +29,7 @@ const HERE = path.dirname(new URL(import.meta.url).pathname);
 const ROOT = path.resolve(HERE, "../..");
 /** BENCH_PROXY_CPU=0 puts the proxies on wrk's and the upstream's core (no cross-core wake-ups on a hop). */
 const PROXY_CPU = process.env.BENCH_PROXY_CPU ?? "1";
-const PORTS = { upstream: 18080, bare: 18081, pre: 18645, post: 18646, admin: 17843 };
+const PORTS = { upstream: 18080, bare: 18081, bareDirect: 18082, pre: 18645, post: 18646, admin: 17843 };
 const children: ChildProcess[] = [];
 
 function start(
@@ -148,6 +149,11 @@ async function main(): Promise<void> {
       String(PORTS.bare),
       `http://127.0.0.1:${PORTS.upstream}`,
     ]);
+    start(PROXY_CPU, path.join(HERE, "gateway-bare-proxy.js"), [
+      String(PORTS.bareDirect),
+      `http://127.0.0.1:${PORTS.upstream}`,
+      "--direct",
+    ]);
     start(
       PROXY_CPU,
       path.join(ROOT, "src/main.js"),
@@ -169,11 +175,18 @@ async function main(): Promise<void> {
     );
     await waitFor(`http://127.0.0.1:${PORTS.upstream}/v1/models`);
     await waitFor(`http://127.0.0.1:${PORTS.bare}/v1/models`);
+    await waitFor(`http://127.0.0.1:${PORTS.bareDirect}/v1/models`);
     await waitFor(`http://127.0.0.1:${PORTS.pre}/readyz`);
 
     const targets = [
       { name: "direct", url: `http://127.0.0.1:${PORTS.upstream}/v1/chat/completions`, key: null },
       { name: "bare hono+undici", url: `http://127.0.0.1:${PORTS.bare}/v1/chat/completions`, key: null },
+      // The same, streams written to the node response as the gateway does (see gateway-bare-proxy.ts).
+      {
+        name: "bare, direct stream",
+        url: `http://127.0.0.1:${PORTS.bareDirect}/v1/chat/completions`,
+        key: null,
+      },
       {
         name: "gateway (no cap)",
         url: `http://127.0.0.1:${PORTS.pre}/v1/chat/completions`,
@@ -186,10 +199,16 @@ async function main(): Promise<void> {
     // Warm-up: JIT, keep-alive pools, key cache.
     targets.forEach((t, i) => wrk(t.url, 10, scripts[i]!));
 
+    if (process.env.BENCH_HOLD) {
+      // BENCH_HOLD=1: leave everything running for measurements by hand (wrk, strace) until Ctrl-C.
+      console.log(JSON.stringify({ targets: targets.map((t) => ({ ...t })), scripts, streamScripts }));
+      await new Promise<void>((resolve) => process.once("SIGINT", () => resolve()));
+      return;
+    }
     if (process.env.BENCH_PROFILE) {
       // BENCH_PROFILE_SCRIPT=stream profiles streamed answers; the default, JSON ones (key without a cap).
       const which = process.env.BENCH_PROFILE_SCRIPT === "stream" ? streamScripts : scripts;
-      console.log(JSON.stringify(wrk(targets[2]!.url, 50, which[2]!)));
+      console.log(JSON.stringify(wrk(targets[3]!.url, 50, which[3]!)));
       return;
     }
     const results = new Map<string, { c1: WrkResult[]; c50: WrkResult[]; s50: WrkResult[] }>();
@@ -203,9 +222,10 @@ async function main(): Promise<void> {
     const med = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
     const direct = results.get("direct")!;
     const bare = results.get("bare hono+undici")!;
+    const bareDirect = results.get("bare, direct stream")!;
     const lines = [
       `gateway bench: ${ROUNDS} round(s) x ${SECONDS}s per figure, medians; proxies on core ${PROXY_CPU}, wrk+upstream on core 0`,
-      `${"path".padEnd(20)} ${"p50 c=1".padStart(9)} ${"p99 c=1".padStart(9)} ${"+p50".padStart(7)} ${"+p99".padStart(7)} ${"req/s c=50".padStart(11)} ${"vs bare".padStart(8)} ${"streams/s".padStart(10)} ${"vs bare".padStart(8)}`,
+      `${"path".padEnd(20)} ${"p50 c=1".padStart(9)} ${"p99 c=1".padStart(9)} ${"+p50".padStart(7)} ${"+p99".padStart(7)} ${"req/s c=50".padStart(11)} ${"vs bare".padStart(8)} ${"streams/s".padStart(10)} ${"vs bare".padStart(8)} ${"vs direct".padStart(9)}`,
     ];
     for (const [name, r] of results) {
       const p50 = med(r.c1.map((x) => x.p50));
@@ -213,7 +233,7 @@ async function main(): Promise<void> {
       const rps = med(r.c50.map((x) => x.rps));
       const sps = med(r.s50.map((x) => x.rps));
       lines.push(
-        `${name.padEnd(20)} ${p50.toFixed(3).padStart(9)} ${p99.toFixed(3).padStart(9)} ${(p50 - med(direct.c1.map((x) => x.p50))).toFixed(3).padStart(7)} ${(p99 - med(direct.c1.map((x) => x.p99))).toFixed(3).padStart(7)} ${rps.toFixed(0).padStart(11)} ${((100 * rps) / med(bare.c50.map((x) => x.rps))).toFixed(0).padStart(7)}% ${sps.toFixed(0).padStart(10)} ${((100 * sps) / med(bare.s50.map((x) => x.rps))).toFixed(0).padStart(7)}%`,
+        `${name.padEnd(20)} ${p50.toFixed(3).padStart(9)} ${p99.toFixed(3).padStart(9)} ${(p50 - med(direct.c1.map((x) => x.p50))).toFixed(3).padStart(7)} ${(p99 - med(direct.c1.map((x) => x.p99))).toFixed(3).padStart(7)} ${rps.toFixed(0).padStart(11)} ${((100 * rps) / med(bare.c50.map((x) => x.rps))).toFixed(0).padStart(7)}% ${sps.toFixed(0).padStart(10)} ${((100 * sps) / med(bare.s50.map((x) => x.rps))).toFixed(0).padStart(7)}% ${((100 * sps) / med(bareDirect.s50.map((x) => x.rps))).toFixed(0).padStart(8)}%`,
       );
     }
     lines.push(`all runs: ${JSON.stringify(Object.fromEntries(results))}`);

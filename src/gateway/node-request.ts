@@ -1,8 +1,8 @@
 /**
- * @module Direct access to node:http's request and response under @hono/node-server. Touching `c.req.raw.body`,
- * `.signal` or `.headers` makes the adapter build a full web Request (plus a web stream for the body), which cost
- * the gateway a measurable share of its CPU per request; the node objects are already there. Non-node runtimes
- * (tests calling app.request()) fall back to the web Request.
+ * @module Direct access to node:http's request and response under @hono/node-server, which is what serves the
+ * gateway. Touching `c.req.raw.body`, `.signal` or `.headers` makes the adapter build a full web Request (plus a web
+ * stream for the body), which cost the gateway a measurable share of its CPU per request; the node objects are
+ * already there. Streamed answers are written to the node response directly for the same reason.
  */
 import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from "node:http";
 import type { Context } from "hono";
@@ -11,8 +11,10 @@ export type RequestHeaders = IncomingHttpHeaders | Record<string, string | strin
 
 export type ClientRequestView = {
   headers: RequestHeaders;
-  /** The body as node chunks or a web stream; null for GET. */
-  body: IncomingMessage | ReadableStream<Uint8Array> | null;
+  /** The body as node chunks. */
+  body: IncomingMessage;
+  /** The response, for answers the handler writes itself (streams). */
+  response: ServerResponse;
   /** Calls `onGone` if the client disconnects before the response is complete; returns an unsubscribe. */
   watchClient(onGone: () => void): () => void;
   remoteAddress: string | null;
@@ -24,29 +26,19 @@ export function clientRequest(c: Context): ClientRequestView {
   const env = c.env as NodeEnv | undefined;
   const incoming = env?.incoming;
   const outgoing = env?.outgoing;
-  if (incoming && outgoing) {
-    return {
-      headers: incoming.headers,
-      body: incoming,
-      watchClient(onGone) {
-        const onClose = () => {
-          if (!outgoing.writableFinished) onGone();
-        };
-        outgoing.once("close", onClose);
-        return () => outgoing.off("close", onClose);
-      },
-      remoteAddress: incoming.socket?.remoteAddress ?? null,
-    };
-  }
-  const raw = c.req.raw;
+  if (!incoming || !outgoing) throw new Error("the gateway must be served by @hono/node-server");
   return {
-    headers: Object.fromEntries(raw.headers),
-    body: raw.body,
+    headers: incoming.headers,
+    body: incoming,
+    response: outgoing,
     watchClient(onGone) {
-      raw.signal.addEventListener("abort", onGone, { once: true });
-      return () => raw.signal.removeEventListener("abort", onGone);
+      const onClose = () => {
+        if (!outgoing.writableFinished) onGone();
+      };
+      outgoing.once("close", onClose);
+      return () => outgoing.off("close", onClose);
     },
-    remoteAddress: null,
+    remoteAddress: incoming.socket?.remoteAddress ?? null,
   };
 }
 

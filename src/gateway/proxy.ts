@@ -11,7 +11,7 @@ import type { UsageMeter } from "../usage/usage-meter.js";
 import type { Exchange } from "./exchange.js";
 import { readJsonBody, type JsonBody } from "./upstream/request-body.js";
 import { SseAssembler, type StreamKind } from "./upstream/sse-assembler.js";
-import { tapSse } from "./upstream/sse-tap.js";
+import { relaySse } from "./upstream/sse-tap.js";
 import {
   ClientAbortedError,
   type UpstreamClient,
@@ -35,6 +35,9 @@ declare module "hono" {
     exchange: Exchange;
   }
 }
+
+/** @hono/node-server leaves a response carrying this header alone (its RESPONSE_ALREADY_SENT, with our status). */
+const ALREADY_SENT_HEADER = "x-hono-already-sent";
 
 /** Status recorded for a request whose client left before any answer (nginx's convention). */
 export const CLIENT_CLOSED_STATUS = 499;
@@ -161,7 +164,10 @@ function streamAnswer(
 ): Response {
   const assembler = new SseAssembler(kind, hideUsageChunk);
   ex.deferred = true;
-  const stream = tapSse(res.body, {
+  headers["cache-control"] = "no-cache";
+  const response = ex.client.response;
+  response.writeHead(res.status, headers);
+  relaySse(res.body, response, {
     assembler,
     onFirstByte: () => ex.markFirstByte(),
     failure: res.failure,
@@ -188,6 +194,6 @@ function streamAnswer(
       ex.finish(res.status, code);
     },
   });
-  headers["cache-control"] = "no-cache";
-  return new Response(stream, { status: res.status, headers });
+  // Tells @hono/node-server the response is being written already; the status is for the request log.
+  return new Response(null, { status: res.status, headers: { [ALREADY_SENT_HEADER]: "true" } });
 }

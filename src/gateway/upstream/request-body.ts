@@ -12,7 +12,7 @@ const JSON_TYPE = /^application\/(?:[\w.+-]+\+)?json\s*(?:;|$)/i;
 
 export async function readJsonBody(
   headers: RequestHeaders,
-  body: IncomingMessage | ReadableStream<Uint8Array> | null,
+  body: IncomingMessage | null,
   maxBytes: number,
 ): Promise<JsonBody> {
   const type = headerOf(headers, "content-type");
@@ -24,12 +24,7 @@ export async function readJsonBody(
   }
   const declared = headerOf(headers, "content-length");
   if (declared !== undefined && Number(declared) > maxBytes) throw tooLarge(maxBytes);
-  const buf =
-    body === null
-      ? Buffer.alloc(0)
-      : body instanceof ReadableStream
-        ? await readWebLimited(body, maxBytes)
-        : await readNodeLimited(body, maxBytes);
+  const buf = body === null ? Buffer.alloc(0) : await readNodeLimited(body, maxBytes);
   const text = buf.toString("utf8");
   let json: unknown;
   try {
@@ -85,21 +80,4 @@ function readNodeLimited(incoming: IncomingMessage, maxBytes: number): Promise<B
     incoming.on("end", onEnd);
     incoming.on("error", onError);
   });
-}
-
-async function readWebLimited(stream: ReadableStream<Uint8Array>, maxBytes: number): Promise<Buffer> {
-  const reader = stream.getReader();
-  const chunks: Uint8Array[] = [];
-  let total = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    total += value.byteLength;
-    if (total > maxBytes) {
-      await reader.cancel().catch(() => undefined);
-      throw tooLarge(maxBytes);
-    }
-    chunks.push(value);
-  }
-  return Buffer.concat(chunks, total);
 }

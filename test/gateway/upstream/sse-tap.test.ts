@@ -1,24 +1,50 @@
+import http from "node:http";
+import type { AddressInfo } from "node:net";
 import { Readable } from "node:stream";
-import { describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it } from "vitest";
 import { SseAssembler } from "../../../src/gateway/upstream/sse-assembler.js";
-import { tapSse, type StreamEnd } from "../../../src/gateway/upstream/sse-tap.js";
+import { relaySse, type SseRelayOptions, type StreamEnd } from "../../../src/gateway/upstream/sse-tap.js";
+
+const servers: http.Server[] = [];
+afterEach(async () => {
+  for (const s of servers) s.closeAllConnections();
+  await Promise.all(servers.splice(0).map((s) => new Promise((r) => s.close(r))));
+});
+
+/** Relays `source` as the answer of a real loopback HTTP server; returns the response as the client sees it. */
+async function relay(source: Readable, options: Partial<SseRelayOptions> & { assembler: SseAssembler }) {
+  let ended: StreamEnd | null = null;
+  const server = http.createServer((_req, res) => {
+    res.writeHead(200, { "content-type": "text/event-stream" });
+    relaySse(source, res, {
+      onFirstByte: () => undefined,
+      failure: () => "upstream",
+      errorFrame: (why) => `data: {"error":{"code":"${why}"}}\n\n`,
+      ...options,
+      onEnd: (e) => {
+        ended = e;
+        options.onEnd?.(e);
+      },
+    });
+  });
+  servers.push(server);
+  await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
+  const response = await new Promise<http.IncomingMessage>((resolve, reject) =>
+    http.get(`http://127.0.0.1:${(server.address() as AddressInfo).port}/`, resolve).on("error", reject),
+  );
+  return { response, ended: () => ended };
+}
 
 function run(pieces: string[], hide: boolean, kind: "chat" | "completions" | "responses" = "chat") {
   const assembler = new SseAssembler(kind, hide);
-  let ended: StreamEnd | null = null;
   const source = Readable.from(pieces.map((p) => Buffer.from(p)));
-  const stream = tapSse(source, {
-    assembler,
-    onFirstByte: () => undefined,
-    onEnd: (e) => (ended = e),
-    failure: () => "upstream",
-    errorFrame: () => 'data: {"error":{}}\n\n',
-  });
-  return { assembler, stream, source, ended: () => ended };
+  return { assembler, source, relayed: relay(source, { assembler }) };
 }
 
-async function text(stream: ReadableStream<Uint8Array>): Promise<string> {
-  return new Response(stream).text();
+async function text(response: http.IncomingMessage): Promise<string> {
+  let out = "";
+  for await (const piece of response) out += String(piece);
+  return out;
 }
 
 const chunk = (obj: unknown) => `data: ${JSON.stringify(obj)}\n\n`;
@@ -41,7 +67,8 @@ describe("SSE tap", () => {
     // Cut into 7-byte pieces, splitting events (and JSON) anywhere.
     const pieces = events.match(/[\s\S]{1,7}/g)!;
     const t = run(pieces, true);
-    const out = await text(t.stream);
+    const { response, ended } = await t.relayed;
+    const out = await text(response);
     expect(out).not.toContain('"choices":[]');
     expect(out).toContain("data: [DONE]\n\n");
     expect(t.assembler.usage).toEqual({
@@ -53,10 +80,10 @@ describe("SSE tap", () => {
     expect(JSON.parse(t.assembler.assembled())).toMatchObject({
       choices: [{ message: { content: "Hello" }, finish_reason: "stop" }],
     });
-    expect(t.ended()).toBe("complete");
+    expect(ended()).toBe("complete");
 
     const shown = run([events], false);
-    expect(await text(shown.stream)).toContain('"choices":[]');
+    expect(await text((await shown.relayed).response)).toContain('"choices":[]');
   });
 
   it("assembles tool calls streamed in pieces", async () => {
@@ -94,7 +121,7 @@ describe("SSE tap", () => {
       ],
       false,
     );
-    await text(t.stream);
+    await text((await t.relayed).response);
     expect(JSON.parse(t.assembler.assembled()).choices[0]).toMatchObject({
       finish_reason: "tool_calls",
       message: {
@@ -105,59 +132,71 @@ describe("SSE tap", () => {
     });
   });
 
-  it("cancel (client gone) destroys the upstream body and ends as aborted", async () => {
-    const t = run(
-      [chunk({ choices: [{ index: 0, delta: { content: "a" } }] }), chunk({ choices: [] })],
-      true,
-    );
-    const reader = t.stream.getReader();
-    await reader.read();
-    await reader.cancel();
-    expect(t.source.destroyed).toBe(true);
-    expect(t.ended()).toBe("aborted");
+  it("a client that leaves mid-stream destroys the upstream body and ends as aborted", async () => {
+    const assembler = new SseAssembler("chat", false);
+    // An upstream that sends one event and then keeps the stream open.
+    const source = new Readable({ read() {} });
+    source.push(chunk({ choices: [{ index: 0, delta: { content: "a" } }] }));
+    const { response, ended } = await relay(source, { assembler, failure: () => null });
+    await new Promise((r) => response.once("data", r));
+    response.destroy();
+    await new Promise((r) => source.once("close", r));
+    expect(source.destroyed).toBe(true);
+    await expect.poll(ended).toBe("aborted");
   });
 
   it("a failing source ends the stream with the error frame", async () => {
     const assembler = new SseAssembler("chat", false);
-    let ended: StreamEnd | null = null;
     const source = new Readable({
       read() {
         this.push(Buffer.from(chunk({ choices: [{ index: 0, delta: { content: "a" } }] })));
         this.destroy(new Error("socket hang up"));
       },
     });
-    const out = await text(
-      tapSse(source, {
-        assembler,
-        onFirstByte: () => undefined,
-        onEnd: (e) => (ended = e),
-        failure: () => "upstream",
-        errorFrame: (why) => `data: {"error":{"code":"${why}"}}\n\n`,
-      }),
-    );
+    const { response, ended } = await relay(source, { assembler });
+    const out = await text(response);
+    expect(out.startsWith(chunk({ choices: [{ index: 0, delta: { content: "a" } }] }))).toBe(true);
     expect(out.endsWith('data: {"error":{"code":"failed"}}\n\n')).toBe(true);
-    expect(ended).toBe("failed");
+    expect(ended()).toBe("failed");
   });
 
   it("a source aborted because the client left ends as aborted, without an error frame", async () => {
     const assembler = new SseAssembler("chat", false);
-    let ended: StreamEnd | null = null;
+    // Destroyed after the headers went out, as when the client's close aborted the upstream request.
     const source = new Readable({
       read() {
-        this.destroy(new Error("aborted"));
+        setTimeout(() => this.destroy(new Error("aborted")), 20);
       },
     });
-    const stream = tapSse(source, {
+    const { response, ended } = await relay(source, {
       assembler,
-      onFirstByte: () => undefined,
-      onEnd: (e) => (ended = e),
       failure: () => "client_abort",
       errorFrame: () => "data: should-not-appear\n\n",
     });
-    const reader = stream.getReader();
-    const read = reader.read().catch(() => ({ done: true, value: undefined }));
-    await new Promise((r) => setTimeout(r, 20));
-    expect(ended).toBe("aborted");
-    void read;
+    let out = "";
+    response.on("data", (d: Buffer) => (out += String(d)));
+    await expect.poll(ended).toBe("aborted");
+    expect(out).toBe("");
+  });
+
+  it("a long answer to a slow reader arrives whole and in order (the upstream is paused, not buffered)", async () => {
+    const assembler = new SseAssembler("chat", false);
+    const events = Array.from({ length: 2000 }, (_, i) =>
+      chunk({
+        choices: [{ index: 0, delta: { content: `${String(i).padStart(5, "0")}${"x".repeat(4000)}` } }],
+      }),
+    );
+    let paused = false;
+    const source = Readable.from(events.map((e) => Buffer.from(e)));
+    source.on("pause", () => (paused = true));
+    const { response, ended } = await relay(source, { assembler });
+    let out = "";
+    for await (const piece of response) {
+      out += String(piece);
+      await new Promise((r) => setImmediate(r));
+    }
+    expect(out).toBe(events.join(""));
+    expect(paused).toBe(true);
+    expect(ended()).toBe("complete");
   });
 });
