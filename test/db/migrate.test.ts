@@ -1,8 +1,9 @@
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { sql } from "kysely";
+import { Migrator, sql } from "kysely";
 import { afterAll, describe, expect, it } from "vitest";
+import { ensureDayPartition } from "../../src/audit/audit-partitions.js";
 import { openDatabase } from "../../src/db/database.js";
 import { isMigrated, migrateToLatest } from "../../src/db/migrate.js";
 import { MIGRATIONS } from "../../migrations/index.js";
@@ -59,6 +60,41 @@ describe("migrations", () => {
     }
   });
 
+  it("store audit bodies lz4-compressed on PostgreSQL, in existing and new day partitions", async () => {
+    const tdb = await createTestDatabase("mig");
+    created.push(tdb);
+    const { logger } = captureLogs();
+    const database = await openDatabase({ url: tdb.url, poolMax: 2, dataDir: ".", logger });
+    try {
+      const db = database.db;
+      // A partition from before the migration, one created after it.
+      const migrator = new Migrator({ db, provider: { getMigrations: async () => ({ ...MIGRATIONS }) } });
+      expect((await migrator.migrateTo("2026_11_23_0003_reservation_ledger")).error).toBeUndefined();
+      const before = new Date(Date.UTC(2031, 0, 1));
+      await ensureDayPartition(db, before);
+      await migrateToLatest(db);
+      const after = new Date(Date.UTC(2031, 0, 2));
+      await ensureDayPartition(db, after);
+      const body = JSON.stringify({ messages: [{ role: "user", content: "lorem ipsum ".repeat(1000) }] });
+      for (const ts of [before, after]) {
+        await sql`
+          INSERT INTO audit_log (ts, request_id, gateway, method, path, status, latency_ms, request_body, response_body)
+          VALUES (${ts}, ${`req_${ts.getTime()}`}, 'pre', 'POST', '/v1/chat/completions', 200, 1, ${body}, ${body})
+        `.execute(db);
+      }
+      const stored = await sql<{ req: string; res: string; same: boolean }>`
+        SELECT pg_column_compression(request_body) AS req, pg_column_compression(response_body) AS res,
+               request_body = ${body} AS same
+        FROM audit_log ORDER BY ts`.execute(db);
+      expect(stored.rows).toEqual([
+        { req: "lz4", res: "lz4", same: true },
+        { req: "lz4", res: "lz4", same: true },
+      ]);
+    } finally {
+      await database.close();
+    }
+  });
+
   it("apply on embedded PGlite, twice, and survive a reopen", async () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), "hcp-pglite-"));
     const { logger, text } = captureLogs();
@@ -68,6 +104,11 @@ describe("migrations", () => {
       expect((await migrateToLatest(database.db)).applied).toEqual(Object.keys(MIGRATIONS));
       expect((await migrateToLatest(database.db)).applied).toEqual([]);
       expect(await tablesOf(database.db)).toEqual(EXPECTED_TABLES);
+      // PGlite has no lz4: the audit bodies keep the default compression.
+      const compression = await sql<{ attcompression: string }>`
+        SELECT attcompression FROM pg_attribute
+        WHERE attrelid = 'audit_log'::regclass AND attname = 'request_body'`.execute(database.db);
+      expect(compression.rows).toEqual([{ attcompression: "" }]);
       // int8 comes back as a JS number from both drivers.
       const n = await sql<{ n: unknown }>`SELECT count(*) AS n FROM tenants`.execute(database.db);
       expect(typeof n.rows[0]!.n).toBe("number");
