@@ -10,7 +10,7 @@ import type { SseAssembler } from "./sse-assembler.js";
 export type StreamEnd = "complete" | "aborted" | "timeout" | "failed";
 
 /** Splits SSE text into event blocks and keeps those the assembler lets through. No I/O: fed chunk by chunk. */
-export class SseTap {
+class SseTap {
   private readonly decoder = new TextDecoder();
   private buffer = "";
 
