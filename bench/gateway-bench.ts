@@ -61,10 +61,18 @@ async function waitFor(url: string): Promise<void> {
   throw new Error(`${url} did not come up`);
 }
 
-type WrkResult = { rps: number; p50: number; p99: number };
+/** cpuUs: CPU (user + system) the measured proxy process used per request, when one was named. */
+type WrkResult = { rps: number; p50: number; p99: number; cpuUs: number | null };
+
+/** CPU seconds (user + system) a process has used so far, from /proc (Linux; USER_HZ 100). */
+function cpuSeconds(pid: number): number {
+  const fields = fs.readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]!.split(" ");
+  return (Number(fields[11]) + Number(fields[12])) / 100;
+}
 
 /** Runs wrk pinned to core 0 and reads requests/s and the latency percentiles (in ms). */
-function wrk(url: string, connections: number, script: string): WrkResult {
+function wrk(url: string, connections: number, script: string, pid?: number): WrkResult {
+  const cpu0 = pid ? cpuSeconds(pid) : 0;
   const out = execFileSync(
     "taskset",
     ["-c", "0", "wrk", "-t1", `-c${connections}`, `-d${SECONDS}s`, "--latency", "-s", script, url],
@@ -79,7 +87,9 @@ function wrk(url: string, connections: number, script: string): WrkResult {
   const rps = Number(/Requests\/sec:\s+([\d.]+)/.exec(out)?.[1]);
   const non2xx = /Non-2xx or 3xx responses: (\d+)/.exec(out);
   if (non2xx) throw new Error(`wrk saw ${non2xx[1]} error responses at ${url}:\n${out}`);
-  return { rps, p50: ms("50"), p99: ms("99") };
+  const requests = Number(/(\d+) requests in/.exec(out)?.[1]);
+  const cpuUs = pid ? ((cpuSeconds(pid) - cpu0) * 1e6) / requests : null;
+  return { rps, p50: ms("50"), p99: ms("99"), cpuUs };
 }
 
 function luaScript(dir: string, name: string, key: string | null, stream: boolean): string {
@@ -145,16 +155,16 @@ async function main(): Promise<void> {
   try {
     const keys = await seed(dbUrl.toString());
     start("0", path.join(HERE, "gateway-fast-upstream.js"), [String(PORTS.upstream)]);
-    start(PROXY_CPU, path.join(HERE, "gateway-bare-proxy.js"), [
+    const bareProxy = start(PROXY_CPU, path.join(HERE, "gateway-bare-proxy.js"), [
       String(PORTS.bare),
       `http://127.0.0.1:${PORTS.upstream}`,
     ]);
-    start(PROXY_CPU, path.join(HERE, "gateway-bare-proxy.js"), [
+    const bareDirectProxy = start(PROXY_CPU, path.join(HERE, "gateway-bare-proxy.js"), [
       String(PORTS.bareDirect),
       `http://127.0.0.1:${PORTS.upstream}`,
       "--direct",
     ]);
-    start(
+    const gateway = start(
       PROXY_CPU,
       path.join(ROOT, "src/main.js"),
       [],
@@ -180,19 +190,31 @@ async function main(): Promise<void> {
 
     const targets = [
       { name: "direct", url: `http://127.0.0.1:${PORTS.upstream}/v1/chat/completions`, key: null },
-      { name: "bare hono+undici", url: `http://127.0.0.1:${PORTS.bare}/v1/chat/completions`, key: null },
+      {
+        name: "bare hono+undici",
+        url: `http://127.0.0.1:${PORTS.bare}/v1/chat/completions`,
+        key: null,
+        pid: bareProxy.pid,
+      },
       // The same, streams written to the node response as the gateway does (see gateway-bare-proxy.ts).
       {
         name: "bare, direct stream",
         url: `http://127.0.0.1:${PORTS.bareDirect}/v1/chat/completions`,
         key: null,
+        pid: bareDirectProxy.pid,
       },
       {
         name: "gateway (no cap)",
         url: `http://127.0.0.1:${PORTS.pre}/v1/chat/completions`,
         key: keys.uncapped,
+        pid: gateway.pid,
       },
-      { name: "gateway (cap)", url: `http://127.0.0.1:${PORTS.pre}/v1/chat/completions`, key: keys.capped },
+      {
+        name: "gateway (cap)",
+        url: `http://127.0.0.1:${PORTS.pre}/v1/chat/completions`,
+        key: keys.capped,
+        pid: gateway.pid,
+      },
     ];
     const scripts = targets.map((t, i) => luaScript(tmp, `t${i}`, t.key, false));
     const streamScripts = targets.map((t, i) => luaScript(tmp, `s${i}`, t.key, true));
@@ -215,8 +237,8 @@ async function main(): Promise<void> {
     for (const t of targets) results.set(t.name, { c1: [], c50: [], s50: [] });
     for (let round = 0; round < ROUNDS; round++) {
       targets.forEach((t, i) => results.get(t.name)!.c1.push(wrk(t.url, 1, scripts[i]!)));
-      targets.forEach((t, i) => results.get(t.name)!.c50.push(wrk(t.url, 50, scripts[i]!)));
-      targets.forEach((t, i) => results.get(t.name)!.s50.push(wrk(t.url, 50, streamScripts[i]!)));
+      targets.forEach((t, i) => results.get(t.name)!.c50.push(wrk(t.url, 50, scripts[i]!, t.pid)));
+      targets.forEach((t, i) => results.get(t.name)!.s50.push(wrk(t.url, 50, streamScripts[i]!, t.pid)));
     }
 
     const med = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
@@ -234,6 +256,21 @@ async function main(): Promise<void> {
       const sps = med(r.s50.map((x) => x.rps));
       lines.push(
         `${name.padEnd(20)} ${p50.toFixed(3).padStart(9)} ${p99.toFixed(3).padStart(9)} ${(p50 - med(direct.c1.map((x) => x.p50))).toFixed(3).padStart(7)} ${(p99 - med(direct.c1.map((x) => x.p99))).toFixed(3).padStart(7)} ${rps.toFixed(0).padStart(11)} ${((100 * rps) / med(bare.c50.map((x) => x.rps))).toFixed(0).padStart(7)}% ${sps.toFixed(0).padStart(10)} ${((100 * sps) / med(bare.s50.map((x) => x.rps))).toFixed(0).padStart(7)}% ${((100 * sps) / med(bareDirect.s50.map((x) => x.rps))).toFixed(0).padStart(8)}%`,
+      );
+    }
+    // Requests per CPU-second of the proxy process alone, against the bare proxy's: the throughput ratio each would
+    // reach on a core of its own, steadier on a shared VM than requests/s (PostgreSQL's own CPU not included).
+    const cpu = (xs: WrkResult[]) => med(xs.map((x) => x.cpuUs ?? NaN));
+    lines.push(
+      `proxy CPU per request at c=50 (µs), and bare's over this one:`,
+      `${"path".padEnd(20)} ${"JSON".padStart(7)} ${"vs bare".padStart(8)} ${"stream".padStart(7)} ${"vs bare".padStart(8)} ${"vs direct".padStart(9)}`,
+    );
+    for (const [name, r] of results) {
+      if (name === "direct") continue;
+      const j = cpu(r.c50);
+      const st = cpu(r.s50);
+      lines.push(
+        `${name.padEnd(20)} ${j.toFixed(0).padStart(7)} ${((100 * cpu(bare.c50)) / j).toFixed(0).padStart(7)}% ${st.toFixed(0).padStart(7)} ${((100 * cpu(bare.s50)) / st).toFixed(0).padStart(7)}% ${((100 * cpu(bareDirect.s50)) / st).toFixed(0).padStart(8)}%`,
       );
     }
     lines.push(`all runs: ${JSON.stringify(Object.fromEntries(results))}`);
