@@ -39,12 +39,16 @@ async function tablesOf(db: Awaited<ReturnType<typeof openDatabase>>["db"]) {
   return r.rows.map((x) => x.table_name);
 }
 
+/** A new, empty PostgreSQL database (dropped after the file), opened. */
+async function openFreshPostgres(name: string) {
+  const tdb = await createTestDatabase(name);
+  created.push(tdb);
+  return openDatabase({ url: tdb.url, poolMax: 2, dataDir: ".", logger: captureLogs().logger });
+}
+
 describe("migrations", () => {
   it("apply on real PostgreSQL, twice in a row", async () => {
-    const tdb = await createTestDatabase("mig");
-    created.push(tdb);
-    const { logger } = captureLogs();
-    const database = await openDatabase({ url: tdb.url, poolMax: 2, dataDir: ".", logger });
+    const database = await openFreshPostgres("mig");
     try {
       expect(await isMigrated(database.db)).toBe(false);
       expect((await migrateToLatest(database.db)).applied).toEqual(Object.keys(MIGRATIONS));
@@ -61,10 +65,7 @@ describe("migrations", () => {
   });
 
   it("store audit bodies lz4-compressed on PostgreSQL, in existing and new day partitions", async () => {
-    const tdb = await createTestDatabase("mig");
-    created.push(tdb);
-    const { logger } = captureLogs();
-    const database = await openDatabase({ url: tdb.url, poolMax: 2, dataDir: ".", logger });
+    const database = await openFreshPostgres("mig");
     try {
       const db = database.db;
       // A partition from before the migration, one created after it.
@@ -125,14 +126,7 @@ describe("migrations", () => {
   });
 
   it("int8 is a number on PostgreSQL too", async () => {
-    const tdb = await createTestDatabase("int8");
-    created.push(tdb);
-    const database = await openDatabase({
-      url: tdb.url,
-      poolMax: 1,
-      dataDir: ".",
-      logger: captureLogs().logger,
-    });
+    const database = await openFreshPostgres("int8");
     try {
       const r = await sql<{
         n: unknown;

@@ -4,6 +4,7 @@
  * undici and node:http cost a bare pass-through ~70–90 µs of CPU per streamed answer here (bench/), more than all
  * of the gateway's own work on it. Backpressure pauses the upstream; a client that leaves aborts it.
  */
+import type { ServerResponse } from "node:http";
 import type { Readable } from "node:stream";
 import type { SseAssembler } from "./sse-assembler.js";
 
@@ -44,18 +45,6 @@ class SseTap {
   }
 }
 
-/** The parts of node:http's ServerResponse the relay uses (its headers are already set). */
-export interface SseSink {
-  write(chunk: string): boolean;
-  end(chunk?: string): unknown;
-  cork(): void;
-  uncork(): void;
-  once(event: "drain", listener: () => void): unknown;
-  once(event: "close", listener: () => void): unknown;
-  flushHeaders(): void;
-  readonly writableFinished: boolean;
-}
-
 export type SseRelayOptions = {
   assembler: SseAssembler;
   onFirstByte(): void;
@@ -67,7 +56,8 @@ export type SseRelayOptions = {
   errorFrame(end: "timeout" | "failed"): string;
 };
 
-export function relaySse(source: Readable, sink: SseSink, options: SseRelayOptions): void {
+/** `sink` already has its status and headers set (writeHead), not yet sent. */
+export function relaySse(source: Readable, sink: ServerResponse, options: SseRelayOptions): void {
   const tap = new SseTap(options.assembler);
   let ended = false;
   let sentFirst = false;
