@@ -1,14 +1,20 @@
 /**
  * @module Bench: gateway throughput with the audit log on and off. Each round starts the service in a child process,
  * seeds one key and drives POST /v1/chat/completions with 2 KB bodies from this process (which also runs a minimal
- * upstream answering a 2 KB chat completion) for a fixed time. Rounds alternate on/off to spread the shared machine's
- * noise. "Off" replaces the writer's record() with a no-op in the child (bench only; the service has no such switch).
- * Besides requests/s on the shared cores it reports CPU per request of the gateway process and of PostgreSQL, so the
- * cost of audit on a gateway with a core of its own (PostgreSQL elsewhere) can be read apart from the contention.
+ * upstream answering a 2 KB chat completion) for a fixed time. Both gateways (audit on, audit off) run for the whole
+ * bench, are warmed up, then take turns under load, so the shared machine's drift falls on both alike. "Off" replaces
+ * the writer's record() with a no-op in the child (bench only; the service has no such switch).
+ * Besides requests/s on the shared cores it reports CPU per request of the gateway process (and how much of it in the
+ * kernel) and of PostgreSQL, so the cost of audit on a gateway with a core of its own (PostgreSQL elsewhere) can be read
+ * apart from the contention.
+ *
+ * BENCH_AUDIT_PARTS takes parts of "on" away to see what each costs: `no-spool` (records are not appended to the
+ * spool file), `no-database` (batches are not written), or both, comma-separated. This reaches into the writer's
+ * private members: a diagnostic, never a configuration of the service.
  *
  *   npm run build && npx tsc -p bench/tsconfig.json && node dist/bench/bench/audit-gateway.js [secondsPerRound] [rounds] [connections]
  */
-import { spawn } from "node:child_process";
+import { spawn, type ChildProcess } from "node:child_process";
 import fs from "node:fs";
 import http from "node:http";
 import os from "node:os";
@@ -71,9 +77,20 @@ async function serve(audit: "on" | "off", databaseUrl: string, upstreamUrl: stri
     HERMES_PRE_AI_API_PORT: "0",
     HERMES_POST_AI_API_PORT: "0",
     LOG_LEVEL: "warn",
+    // HERMES_AUDIT_MAX_BYTES=0 measures a metadata-only audit log.
+    ...(process.env.HERMES_AUDIT_MAX_BYTES
+      ? { HERMES_AUDIT_MAX_BYTES: process.env.HERMES_AUDIT_MAX_BYTES }
+      : {}),
   });
   const service = await startService(config, createLogger({ level: "warn", format: "json" }));
   if (audit === "off") (service.deps.audit as { record: (r: unknown) => void }).record = () => undefined;
+  const parts = audit === "on" ? (process.env.BENCH_AUDIT_PARTS ?? "").split(",") : [];
+  const writer = service.deps.audit as unknown as {
+    insert(): Promise<void>;
+    spool: { append(): null };
+  };
+  if (parts.includes("no-database")) writer.insert = async () => undefined;
+  if (parts.includes("no-spool")) writer.spool.append = () => null;
   const db = service.deps.database.db;
   const tenant = await createTenant(
     { db, secretKey: config.secrets.secretKey },
@@ -107,11 +124,17 @@ async function serve(audit: "on" | "off", databaseUrl: string, upstreamUrl: stri
 
 /** CPU seconds (user + system) a process has used so far, from /proc (Linux). */
 function cpuSeconds(pid: number): number {
+  const { user, system } = cpuSplit(pid);
+  return user + system;
+}
+
+/** User and system CPU seconds of a process so far (utime, stime in USER_HZ, 100 on Linux). */
+function cpuSplit(pid: number): { user: number; system: number } {
   try {
     const fields = fs.readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]!.split(" ");
-    return (Number(fields[11]) + Number(fields[12])) / 100; // utime, stime in USER_HZ (100)
+    return { user: Number(fields[11]) / 100, system: Number(fields[12]) / 100 };
   } catch {
-    return 0; // gone
+    return { user: 0, system: 0 }; // gone
   }
 }
 
@@ -129,13 +152,9 @@ function postgresCpuSeconds(): number {
   return sum;
 }
 
-async function round(
-  audit: "on" | "off",
-  databaseUrl: string,
-  upstreamUrl: string,
-  seconds: number,
-  connections: number,
-) {
+type Gateway = { audit: "on" | "off"; child: ChildProcess; pre: number; apiKey: string };
+
+async function startGateway(audit: "on" | "off", databaseUrl: string, upstreamUrl: string): Promise<Gateway> {
   // BENCH_CPU_PROF=<dir> profiles each child.
   const profile = process.env.BENCH_CPU_PROF
     ? ["--cpu-prof", `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`]
@@ -156,13 +175,23 @@ async function round(
       if (line) resolve(JSON.parse(line.slice("BENCH_READY ".length)) as { pre: number; apiKey: string });
     });
   });
-  const pool = new Pool(`http://127.0.0.1:${ready.pre}`, { connections, pipelining: 1 });
+  return { audit, child, ...ready };
+}
+
+async function stopGateway(gateway: Gateway): Promise<void> {
+  gateway.child.kill("SIGTERM");
+  await new Promise((r) => gateway.child.once("exit", r));
+}
+
+/** Drives one gateway for `seconds` and reads what it cost. */
+async function round(gateway: Gateway, seconds: number, connections: number) {
+  const pool = new Pool(`http://127.0.0.1:${gateway.pre}`, { connections, pipelining: 1 });
   const body = JSON.stringify({
     model: "hermes-agent",
     max_tokens: 600,
     messages: [{ role: "user", content: "lorem ipsum ".repeat(165) }],
   });
-  const headers = { "content-type": "application/json", authorization: `Bearer ${ready.apiKey}` };
+  const headers = { "content-type": "application/json", authorization: `Bearer ${gateway.apiKey}` };
   let ok = 0;
   let failed = 0;
   const deadline = Date.now() + seconds * 1000;
@@ -174,21 +203,24 @@ async function round(
       else failed++;
     }
   };
+  const pid = gateway.child.pid!;
   const t0 = performance.now();
-  const gw0 = cpuSeconds(child.pid!);
+  const gw0 = cpuSplit(pid);
   const pg0 = postgresCpuSeconds();
   await Promise.all(Array.from({ length: connections }, worker));
   const elapsed = (performance.now() - t0) / 1000;
-  const gatewayCpu = cpuSeconds(child.pid!) - gw0;
+  const gw1 = cpuSplit(pid);
+  const gatewayUser = gw1.user - gw0.user;
+  const gatewaySystem = gw1.system - gw0.system;
   const postgresCpu = postgresCpuSeconds() - pg0;
   await pool.close();
-  child.kill("SIGTERM");
-  await new Promise((r) => child.once("exit", r));
   return {
-    audit,
+    audit: gateway.audit,
     requests_per_second: Math.round(ok / elapsed),
     // CPU per request: what throughput would follow if the gateway had its core to itself (PostgreSQL elsewhere).
-    gateway_cpu_us_per_request: Math.round((gatewayCpu * 1e6) / ok),
+    gateway_cpu_us_per_request: Math.round(((gatewayUser + gatewaySystem) * 1e6) / ok),
+    // Of which in the kernel (syscalls, page faults): the spool's write(2) and the sockets' writes land here.
+    gateway_system_us_per_request: Math.round((gatewaySystem * 1e6) / ok),
     postgres_cpu_us_per_request: Math.round((postgresCpu * 1e6) / ok),
     ok,
     failed,
@@ -208,17 +240,19 @@ if (process.argv[2] === "serve") {
   url.pathname = `/${name}`;
   // The upstream runs here, beside the load, so the gateway process's CPU is the gateway's alone.
   const upstream = await startUpstream();
+  // Both gateways run for the whole bench and take turns under load, so a change in the shared machine's speed
+  // falls on both alike; each is warmed up (JIT) before the first measured round.
+  const gateways = {
+    on: await startGateway("on", url.toString(), upstream.url),
+    off: await startGateway("off", url.toString(), upstream.url),
+  };
   try {
+    for (const g of Object.values(gateways))
+      console.log(JSON.stringify({ warmup: true, ...(await round(g, 3, connections)) }));
     const results: Awaited<ReturnType<typeof round>>[] = [];
     for (let i = 0; i < rounds; i++) {
       const first = process.env.BENCH_FIRST === "off" ? 1 : 0;
-      const r = await round(
-        (i + first) % 2 === 0 ? "on" : "off",
-        url.toString(),
-        upstream.url,
-        seconds,
-        connections,
-      );
+      const r = await round(gateways[(i + first) % 2 === 0 ? "on" : "off"], seconds, connections);
       console.log(JSON.stringify(r));
       results.push(r);
     }
@@ -239,6 +273,7 @@ if (process.argv[2] === "serve") {
       }),
     );
   } finally {
+    await Promise.all(Object.values(gateways).map(stopGateway));
     upstream.close();
     await admin(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
   }
