@@ -105,7 +105,7 @@ const envSchema = z.object({
     .int("must be a whole number")
     .min(0, "must be >= 0")
     .max(1000, "must be at most 1000")
-    .default(16),
+    .default(64),
   HERMES_KEY_CACHE_TTL_MS: positiveInt.default(30_000),
   HERMES_RATE_LIMIT_STORE: z
     .enum(["memory", "postgres", "redis"], { error: "must be memory, postgres or redis" })
