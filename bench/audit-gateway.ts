@@ -1,7 +1,7 @@
 /**
- * @module Bench: gateway throughput with the audit log on and off. Each round starts the service in a child process,
- * seeds one key and drives POST /v1/chat/completions with 2 KB bodies from this process (which also runs a minimal
- * upstream answering a 2 KB chat completion) for a fixed time. Both gateways (audit on, audit off) run for the whole
+ * @module Bench: gateway throughput with the audit log on and off. It starts the service twice, in child processes
+ * (audit on, audit off) on one database, seeds a key in each and drives POST /v1/chat/completions with 2 KB bodies from
+ * this process (which also runs a minimal upstream answering a 2 KB chat completion). Both gateways run for the whole
  * bench, are warmed up, then take turns under load, so the shared machine's drift falls on both alike. "Off" replaces
  * the writer's record() with a no-op in the child (bench only; the service has no such switch).
  * Besides requests/s on the shared cores it reports CPU per request of the gateway process (and how much of it in the
