@@ -12,7 +12,7 @@ const JSON_TYPE = /^application\/(?:[\w.+-]+\+)?json\s*(?:;|$)/i;
 
 export async function readJsonBody(
   headers: RequestHeaders,
-  body: IncomingMessage | null,
+  body: IncomingMessage,
   maxBytes: number,
 ): Promise<JsonBody> {
   const type = headerOf(headers, "content-type");
@@ -24,7 +24,7 @@ export async function readJsonBody(
   }
   const declared = headerOf(headers, "content-length");
   if (declared !== undefined && Number(declared) > maxBytes) throw tooLarge(maxBytes);
-  const buf = body === null ? Buffer.alloc(0) : await readNodeLimited(body, maxBytes);
+  const buf = await readNodeLimited(body, maxBytes);
   const text = buf.toString("utf8");
   let json: unknown;
   try {
