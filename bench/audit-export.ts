@@ -11,6 +11,7 @@ import os from "node:os";
 import path from "node:path";
 import { randomBytes } from "node:crypto";
 import pg from "pg";
+import { cpuSeconds } from "./proc-cpu.js";
 
 const ADMIN_URL = process.env.TEST_DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/postgres";
 const ROWS = Number(process.argv[2] ?? 1_000_000);
@@ -23,16 +24,6 @@ async function withClient<T>(url: string, fn: (c: pg.Client) => Promise<T>): Pro
     return await fn(c);
   } finally {
     await c.end();
-  }
-}
-
-/** user + system CPU seconds a process has used so far. */
-function cpuSeconds(pid: number): number {
-  try {
-    const fields = fs.readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]!.split(" ");
-    return (Number(fields[11]) + Number(fields[12])) / 100;
-  } catch {
-    return 0;
   }
 }
 

@@ -30,6 +30,7 @@ import { loadConfig } from "../src/config/config.js";
 import { createApiUser } from "../src/keys/keys.service.js";
 import { createLogger } from "../src/logging/logger.js";
 import { createTenant } from "../src/tenants/tenants.service.js";
+import { cpuSeconds, cpuSplit } from "./proc-cpu.js";
 
 const ADMIN_URL = process.env.TEST_DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/postgres";
 
@@ -120,22 +121,6 @@ async function serve(audit: "on" | "off", databaseUrl: string, upstreamUrl: stri
       process.exit(0);
     });
   });
-}
-
-/** CPU seconds (user + system) a process has used so far, from /proc (Linux). */
-function cpuSeconds(pid: number): number {
-  const { user, system } = cpuSplit(pid);
-  return user + system;
-}
-
-/** User and system CPU seconds of a process so far (utime, stime in USER_HZ, 100 on Linux). */
-function cpuSplit(pid: number): { user: number; system: number } {
-  try {
-    const fields = fs.readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]!.split(" ");
-    return { user: Number(fields[11]) / 100, system: Number(fields[12]) / 100 };
-  } catch {
-    return { user: 0, system: 0 }; // gone
-  }
 }
 
 /** CPU seconds of every PostgreSQL server process on this machine (backends, WAL writer, checkpointer...). */

@@ -21,6 +21,7 @@ import { migrateToLatest } from "../src/db/migrate.js";
 import { createApiUser } from "../src/keys/keys.service.js";
 import { createLogger } from "../src/logging/logger.js";
 import { createTenant } from "../src/tenants/tenants.service.js";
+import { cpuSeconds } from "./proc-cpu.js";
 
 const ADMIN_URL = process.env.TEST_DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/postgres";
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 8);
@@ -63,12 +64,6 @@ async function waitFor(url: string): Promise<void> {
 
 /** cpuUs: CPU (user + system) the measured proxy process used per request, when one was named. */
 type WrkResult = { rps: number; p50: number; p99: number; cpuUs: number | null };
-
-/** CPU seconds (user + system) a process has used so far, from /proc (Linux; USER_HZ 100). */
-function cpuSeconds(pid: number): number {
-  const fields = fs.readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]!.split(" ");
-  return (Number(fields[11]) + Number(fields[12])) / 100;
-}
 
 /** Runs wrk pinned to core 0 and reads requests/s and the latency percentiles (in ms). */
 function wrk(url: string, connections: number, script: string, pid?: number): WrkResult {
