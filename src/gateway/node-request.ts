@@ -7,7 +7,8 @@
 import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from "node:http";
 import type { Context } from "hono";
 
-export type RequestHeaders = IncomingHttpHeaders | Record<string, string | string[] | undefined>;
+/** The client request's headers as node:http parsed them. */
+export type RequestHeaders = IncomingHttpHeaders;
 
 export type ClientRequestView = {
   headers: RequestHeaders;
