@@ -11,6 +11,8 @@
  * BENCH_AUDIT_PARTS takes parts of "on" away to see what each costs: `no-spool` (records are not appended to the
  * spool file), `no-database` (batches are not written), or both, comma-separated. This reaches into the writer's
  * private members: a diagnostic, never a configuration of the service.
+ * BENCH_NODE_ARGS adds node/V8 flags to both children (e.g. "--trace-gc"); their output then goes to
+ * <tmpdir>/bench-gateway-on.log and -off.log.
  *
  *   npm run build && npx tsc -p bench/tsconfig.json && node dist/bench/bench/audit-gateway.js [secondsPerRound] [rounds] [connections]
  */
@@ -144,20 +146,29 @@ async function startGateway(audit: "on" | "off", databaseUrl: string, upstreamUr
   const profile = process.env.BENCH_CPU_PROF
     ? ["--cpu-prof", `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`]
     : [];
+  const nodeArgs = (process.env.BENCH_NODE_ARGS ?? "").split(" ").filter(Boolean);
   const child = spawn(
     process.execPath,
-    [...profile, fileURLToPath(import.meta.url), "serve", audit, databaseUrl, upstreamUrl],
+    [...profile, ...nodeArgs, fileURLToPath(import.meta.url), "serve", audit, databaseUrl, upstreamUrl],
     {
       stdio: ["ignore", "pipe", "inherit"],
     },
   );
   const ready = await new Promise<{ pre: number; apiKey: string }>((resolve, reject) => {
     let out = "";
+    let started = false;
     child.once("exit", () => reject(new Error("child exited")));
+    const trace = nodeArgs.length
+      ? fs.createWriteStream(path.join(os.tmpdir(), `bench-gateway-${audit}.log`))
+      : null;
     child.stdout!.on("data", (d: Buffer) => {
+      trace?.write(d);
+      if (started) return;
       out += d.toString();
       const line = out.split("\n").find((l) => l.startsWith("BENCH_READY ") && out.includes(`${l}\n`));
-      if (line) resolve(JSON.parse(line.slice("BENCH_READY ".length)) as { pre: number; apiKey: string });
+      if (!line) return;
+      started = true;
+      resolve(JSON.parse(line.slice("BENCH_READY ".length)) as { pre: number; apiKey: string });
     });
   });
   return { audit, child, ...ready };
