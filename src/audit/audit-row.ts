@@ -109,8 +109,14 @@ const FRAME_HEADER = 5;
 const FRAME_TUPLE = 1;
 const FRAME_JSON = 2;
 
-/** The spool frame of a row and, when it has one, its COPY tuple (a view into the frame). */
-export function rowToSpoolFrame(row: NewAuditLogRow): { frame: Buffer; tuple: Buffer | null } {
+/**
+ * The spool frame of a row and, when it has one, its COPY tuple (a view into the frame). A tuple frame is written
+ * into memory from `alloc`.
+ */
+export function rowToSpoolFrame(
+  row: NewAuditLogRow,
+  alloc?: (size: number) => Buffer,
+): { frame: Buffer; tuple: Buffer | null } {
   let frame: Buffer;
   let kind: number;
   try {
@@ -118,6 +124,7 @@ export function rowToSpoolFrame(row: NewAuditLogRow): { frame: Buffer; tuple: Bu
       AUDIT_COLUMN_TYPES,
       AUDIT_COLUMN_NAMES.map((name) => row[name]),
       FRAME_HEADER,
+      alloc,
     );
     kind = FRAME_TUPLE;
   } catch (err) {

@@ -25,6 +25,7 @@ import type { AuditRecord, AuditSink } from "./audit-record.js";
 import { rowToSpoolFrame, spoolTupleToRow, toAuditRow } from "./audit-row.js";
 import { runAuditRetention, type RetentionRun } from "./audit-retention.js";
 import { AuditSpool, readSegmentRows, type Segment } from "./audit-spool.js";
+import { FrameSlabs } from "./frame-slabs.js";
 import { copyAuditTuples, insertAuditRows } from "./audit.repository.js";
 
 /** Rows per INSERT: 27 columns × 500 stays far below PostgreSQL's 65,535 bind parameters. */
@@ -32,6 +33,8 @@ const BATCH_ROWS = 500;
 /** Queued rows above which the loop does not wait for the next interval. */
 const BACKLOG_ROWS = 100;
 const SEGMENT_MAX_BYTES = 16 * 1024 * 1024;
+/** Largest COPY payload buffer kept for the next batch (a batch of 2 KB bodies takes ~2.3 MB). */
+const PAYLOAD_KEEP_BYTES = 8 * 1024 * 1024;
 /** How often the spool is fdatasync'ed (power-loss window; a killed process loses nothing either way). */
 const FSYNC_MS = 1_000;
 /**
@@ -124,6 +127,10 @@ class BatchAuditWriter implements AuditWriter {
   private readonly retentionDays: number;
   private readonly spool: AuditSpool;
   private queue: Queued[] = [];
+  /** Queued frames live in reused slabs; only tuples of queued records are read, so the queue says what is live. */
+  private readonly slabs = new FrameSlabs();
+  /** The last COPY payload's buffer, reused by the next batch (reused for the same reason as the slabs). */
+  private payloadBuffer: Buffer | null = null;
   private mode: "live" | "spooling" = "live";
   private stopped = false;
   private timer: NodeJS.Timeout | null = null;
@@ -171,16 +178,18 @@ class BatchAuditWriter implements AuditWriter {
   record(record: AuditRecord): void {
     try {
       const row = toAuditRow(record);
+      const queue = this.mode === "live" && !this.stopped && this.queue.length < this.queueSize;
       let seg: Segment | null = null;
       let tuple: Buffer | null = null;
       try {
-        const framed = rowToSpoolFrame(row);
+        // Only a queued frame goes in a slab: the queue is what tells the slabs which frames are still read.
+        const framed = rowToSpoolFrame(row, queue ? (size) => this.slabs.alloc(size) : undefined);
         tuple = framed.tuple;
         seg = this.spool.append(framed.frame);
       } catch (err) {
         this.noteError(err, "audit: spool append failed");
       }
-      if (this.mode === "live" && !this.stopped && this.queue.length < this.queueSize) {
+      if (queue) {
         this.queue.push(tuple ? { tuple, seg } : { row, seg });
         if (seg) seg.pending++;
         if (this.queue.length >= BACKLOG_ROWS) this.schedule(0);
@@ -303,8 +312,16 @@ class BatchAuditWriter implements AuditWriter {
 
   /** One step of the loop; never runs twice at once. */
   private runOnce(): Promise<void> {
-    this.running ??= this.step().finally(() => (this.running = null));
+    this.running ??= this.step().finally(() => {
+      this.running = null;
+      // Between steps no batch is in flight: the queue holds every frame still to be read.
+      this.slabs.recycle(this.liveTuples());
+    });
     return this.running;
+  }
+
+  private *liveTuples(): Generator<Buffer> {
+    for (const q of this.queue) if (q.tuple) yield q.tuple;
   }
 
   private async step(): Promise<void> {
@@ -412,12 +429,31 @@ class BatchAuditWriter implements AuditWriter {
     rows: () => NewAuditLogRow[],
     tuples: Buffer[],
   ): Promise<number> {
+    const into = this.payloadBufferFor(tuples);
     try {
-      return await copyAuditTuples(copyFrom, tuples);
+      const written = await copyAuditTuples(copyFrom, tuples, into);
+      this.payloadBuffer = into ?? null;
+      return written;
     } catch (err) {
       if (!(err instanceof CopyRefusedError)) throw err;
       return await this.insertCreatingPartitions(rows());
     }
+  }
+
+  /**
+   * The buffer to build this batch's payload in: the last one if large enough, a new one to keep if not, none for a
+   * batch too large to keep a buffer for. Taken from the writer until the COPY succeeds: while it runs the socket
+   * reads it, and after a failure it may still.
+   */
+  private payloadBufferFor(tuples: Buffer[]): Buffer | undefined {
+    let buffer = this.payloadBuffer;
+    this.payloadBuffer = null;
+    // 64: room for the payload's header and trailer.
+    const size = tuples.reduce((n, t) => n + t.length, 64);
+    if (size > PAYLOAD_KEEP_BYTES) return undefined;
+    if (!buffer || buffer.length < size)
+      buffer = Buffer.allocUnsafeSlow(Math.min(PAYLOAD_KEEP_BYTES, Math.max(2 * size, 1 << 20)));
+    return buffer;
   }
 
   private async insertCreatingPartitions(rows: NewAuditLogRow[]): Promise<number> {

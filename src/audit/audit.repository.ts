@@ -55,10 +55,14 @@ export async function insertAuditRows(db: Kysely<DB>, rows: readonly NewAuditLog
  * Loads rows, already encoded as COPY tuples (audit-row.ts), with one binary COPY: about half the database CPU of
  * the INSERT above (no SQL to parse, no text to scan), measured with 2 KB chat bodies at ~45-60 against ~115-145 µs
  * a row. All or nothing, and with no ON CONFLICT: only for rows never sent before, and a refused batch is retried
- * through insertAuditRows.
+ * through insertAuditRows. `into`: a buffer to build the payload in (copyPayload).
  */
-export async function copyAuditTuples(copyFrom: CopyFrom, tuples: readonly Buffer[]): Promise<number> {
-  return await copyFrom("audit_log", AUDIT_COLUMN_NAMES, copyPayload(tuples));
+export async function copyAuditTuples(
+  copyFrom: CopyFrom,
+  tuples: readonly Buffer[],
+  into?: Buffer,
+): Promise<number> {
+  return await copyFrom("audit_log", AUDIT_COLUMN_NAMES, copyPayload(tuples, into));
 }
 
 export type AuditLogFilters = {

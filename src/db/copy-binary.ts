@@ -51,13 +51,14 @@ function valueBytes(type: CopyColumnType, value: unknown): number {
 
 /**
  * Encodes one row (values in `types` order; null or undefined is SQL NULL) as a binary COPY tuple, after
- * `headroom` bytes left for the caller (a frame header, say). Throws CopyEncodingError for a value of the wrong type
- * or out of range.
+ * `headroom` bytes left for the caller (a frame header, say), in memory from `alloc` (by default a Buffer of its
+ * own). Throws CopyEncodingError for a value of the wrong type or out of range, before allocating.
  */
 export function encodeCopyTuple(
   types: readonly CopyColumnType[],
   row: readonly unknown[],
   headroom = 0,
+  alloc: (size: number) => Buffer = Buffer.allocUnsafe,
 ): Buffer {
   let size = headroom + 2 + 4 * types.length;
   for (let i = 0; i < types.length; i++) {
@@ -67,7 +68,7 @@ export function encodeCopyTuple(
     if (bytes < 0) throw new CopyEncodingError(i, types[i]!, value);
     size += bytes;
   }
-  const out = Buffer.allocUnsafe(size);
+  const out = alloc(size);
   let at = out.writeInt16BE(types.length, headroom);
   for (let i = 0; i < types.length; i++) {
     const value = row[i];
@@ -104,9 +105,18 @@ export function encodeCopyTuple(
   return out;
 }
 
-/** One COPY payload from encoded tuples: header, the tuples as they are, trailer. */
-export function copyPayload(tuples: readonly Buffer[]): Buffer {
-  return Buffer.concat([HEADER, ...tuples, TRAILER]);
+/**
+ * One COPY payload from encoded tuples: header, the tuples as they are, trailer. Written into `into` when it is
+ * large enough (the result is then a view of it), else into a new Buffer.
+ */
+export function copyPayload(tuples: readonly Buffer[], into?: Buffer): Buffer {
+  let size = HEADER.length + TRAILER.length;
+  for (const t of tuples) size += t.length;
+  if (!into || into.length < size) return Buffer.concat([HEADER, ...tuples, TRAILER], size);
+  let at = HEADER.copy(into, 0);
+  for (const t of tuples) at += t.copy(into, at);
+  at += TRAILER.copy(into, at);
+  return into.subarray(0, at);
 }
 
 /**

@@ -103,6 +103,28 @@ for (const kind of ["postgres", "embedded"] as const) {
       expect(row.ts.getTime()).toBe(first.ts.getTime());
     });
 
+    it("stores every body intact while records keep arriving during writes (queued frames share reused memory)", async () => {
+      const w = await start();
+      const bodyOf = (i: number) => JSON.stringify({ n: i, content: `${i} `.repeat(400) });
+      const records = Array.from({ length: 3_000 }, (_, i) =>
+        makeRecord({ requestBody: captureBody(bodyOf(i), 65536) }),
+      );
+      // In waves, so frames are queued while earlier batches are being written and their memory reused.
+      for (let i = 0; i < records.length; i += 100) {
+        for (const r of records.slice(i, i + 100)) w.record(r);
+        await new Promise((r) => setTimeout(r, 5));
+      }
+      await w.flush();
+      const rows = await t.database.db
+        .selectFrom("audit_log")
+        .select(["request_id", "request_body"])
+        .execute();
+      const stored = new Map(rows.map((r) => [r.request_id, r.request_body]));
+      expect(stored.size).toBe(records.length);
+      records.forEach((r, i) => expect(stored.get(r.requestId)).toBe(bodyOf(i)));
+      expect(copies).toBeGreaterThan(2);
+    });
+
     it("flushes on its own within the flush interval", async () => {
       const w = await start({ flushMs: 50 });
       w.record(makeRecord());
