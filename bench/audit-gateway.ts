@@ -9,8 +9,10 @@
  * apart from the contention.
  *
  * BENCH_AUDIT_PARTS takes parts of "on" away to see what each costs: `no-spool` (records are not appended to the
- * spool file), `no-database` (batches are not written), or both, comma-separated. This reaches into the writer's
- * private members: a diagnostic, never a configuration of the service.
+ * spool file), `no-fsync` (the spool is not fdatasync'ed each second), `no-database` (batches are not written),
+ * comma-separated. This reaches into the writer's
+ * private members: a diagnostic, never a configuration of the service. With BENCH_BASELINE=on the "off" gateway runs
+ * with audit on and whole, so the parts are priced side by side against it ("off" in the output is that baseline).
  * BENCH_NODE_ARGS adds node/V8 flags to both children (e.g. "--trace-gc"); their output then goes to
  * <tmpdir>/bench-gateway-on.log and -off.log.
  *
@@ -90,10 +92,11 @@ async function serve(audit: "on" | "off", databaseUrl: string, upstreamUrl: stri
   const parts = audit === "on" ? (process.env.BENCH_AUDIT_PARTS ?? "").split(",") : [];
   const writer = service.deps.audit as unknown as {
     insert(): Promise<void>;
-    spool: { append(): null };
+    spool: { append(): null; sync(): Promise<void> };
   };
   if (parts.includes("no-database")) writer.insert = async () => undefined;
   if (parts.includes("no-spool")) writer.spool.append = () => null;
+  if (parts.includes("no-fsync")) writer.spool.sync = async () => undefined;
   const db = service.deps.database.db;
   const tenant = await createTenant(
     { db, secretKey: config.secrets.secretKey },
@@ -147,11 +150,22 @@ async function startGateway(audit: "on" | "off", databaseUrl: string, upstreamUr
     ? ["--cpu-prof", `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`]
     : [];
   const nodeArgs = (process.env.BENCH_NODE_ARGS ?? "").split(" ").filter(Boolean);
+  const baseline = audit === "off" && process.env.BENCH_BASELINE === "on";
+  const { BENCH_AUDIT_PARTS: _parts, ...baselineEnv } = process.env;
   const child = spawn(
     process.execPath,
-    [...profile, ...nodeArgs, fileURLToPath(import.meta.url), "serve", audit, databaseUrl, upstreamUrl],
+    [
+      ...profile,
+      ...nodeArgs,
+      fileURLToPath(import.meta.url),
+      "serve",
+      baseline ? "on" : audit,
+      databaseUrl,
+      upstreamUrl,
+    ],
     {
       stdio: ["ignore", "pipe", "inherit"],
+      env: audit === "off" ? baselineEnv : process.env,
     },
   );
   const ready = await new Promise<{ pre: number; apiKey: string }>((resolve, reject) => {
