@@ -34,7 +34,7 @@ import { loadConfig } from "../src/config/config.js";
 import { createApiUser } from "../src/keys/keys.service.js";
 import { createLogger } from "../src/logging/logger.js";
 import { createTenant } from "../src/tenants/tenants.service.js";
-import { cpuSeconds, cpuSplit } from "./proc-cpu.js";
+import { cpuSeconds, cpuSplit, postgresPids } from "./proc-cpu.js";
 
 const ADMIN_URL = process.env.TEST_DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/postgres";
 
@@ -130,16 +130,7 @@ async function serve(audit: "on" | "off", databaseUrl: string, upstreamUrl: stri
 
 /** CPU seconds of every PostgreSQL server process on this machine (backends, WAL writer, checkpointer...). */
 function postgresCpuSeconds(): number {
-  let sum = 0;
-  for (const pid of fs.readdirSync("/proc")) {
-    if (!/^\d+$/.test(pid)) continue;
-    try {
-      if (fs.readFileSync(`/proc/${pid}/comm`, "utf8").trim() === "postgres") sum += cpuSeconds(Number(pid));
-    } catch {
-      // exited meanwhile
-    }
-  }
-  return sum;
+  return postgresPids().reduce((sum, pid) => sum + cpuSeconds(pid), 0);
 }
 
 type Gateway = { audit: "on" | "off"; child: ChildProcess; pre: number; apiKey: string };

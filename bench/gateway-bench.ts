@@ -8,6 +8,9 @@
  *   npx tsc -p bench/tsconfig.json && node dist/bench/bench/gateway-bench.js
  *
  * BENCH_SECONDS (default 8) per measurement, BENCH_ROUNDS (default 2) rounds, interleaved so noise hits all alike.
+ * Besides the medians per path it prints paired figures: each round's gateway figure against the bare proxy's (or the
+ * direct call's) of the same round, as median and range over rounds. Use many short rounds for those (e.g.
+ * BENCH_SECONDS=3 BENCH_ROUNDS=12): on a VM whose speed drifts, same-round ratios are the steadier reading.
  */
 import { execFileSync, spawn, type ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
@@ -21,15 +24,36 @@ import { migrateToLatest } from "../src/db/migrate.js";
 import { createApiUser } from "../src/keys/keys.service.js";
 import { createLogger } from "../src/logging/logger.js";
 import { createTenant } from "../src/tenants/tenants.service.js";
-import { cpuSeconds } from "./proc-cpu.js";
+import { cpuSeconds, postgresPids } from "./proc-cpu.js";
 
 const ADMIN_URL = process.env.TEST_DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/postgres";
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 8);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 2);
 const HERE = path.dirname(new URL(import.meta.url).pathname);
 const ROOT = path.resolve(HERE, "../..");
-/** BENCH_PROXY_CPU=0 puts the proxies on wrk's and the upstream's core (no cross-core wake-ups on a hop). */
+/**
+ * BENCH_PROXY_CPU=0 puts the proxies on wrk's and the upstream's core: no cross-core wake-up on a hop, and PostgreSQL
+ * (not pinned) has the other core to itself instead of sharing the gateway's.
+ */
 const PROXY_CPU = process.env.BENCH_PROXY_CPU ?? "1";
+/**
+ * BENCH_PG_CPU=0 pins this machine's PostgreSQL (and the backends it forks) to that core for the run, restored to all
+ * cores at the end. Unpinned, PostgreSQL's audit and admission work lands on the proxies' core too (measured: the
+ * capped key's c=1 p99 went from 14-27 ms to 5-6 ms once PostgreSQL was kept off it), which only the gateway pays.
+ */
+const PG_CPU = process.env.BENCH_PG_CPU;
+
+/** Sets the CPU affinity of every PostgreSQL process (all threads). */
+function pinPostgres(cpus: string): void {
+  for (const pid of postgresPids()) {
+    try {
+      execFileSync("taskset", ["-a", "-p", "-c", cpus, String(pid)], { stdio: "ignore" });
+    } catch {
+      // exited meanwhile
+    }
+  }
+}
+
 const PORTS = { upstream: 18080, bare: 18081, bareDirect: 18082, pre: 18645, post: 18646, admin: 17843 };
 const children: ChildProcess[] = [];
 
@@ -147,6 +171,7 @@ async function main(): Promise<void> {
   const dbUrl = new URL(ADMIN_URL);
   dbUrl.pathname = `/${dbName}`;
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "hcp-bench-"));
+  if (PG_CPU) pinPostgres(PG_CPU);
   try {
     const keys = await seed(dbUrl.toString());
     start("0", path.join(HERE, "gateway-fast-upstream.js"), [String(PORTS.upstream)]);
@@ -232,10 +257,14 @@ async function main(): Promise<void> {
     }
     const results = new Map<string, { c1: WrkResult[]; c50: WrkResult[]; s50: WrkResult[] }>();
     for (const t of targets) results.set(t.name, { c1: [], c50: [], s50: [] });
+    const indexed = targets.map((t, i) => ({ t, i }));
     for (let round = 0; round < ROUNDS; round++) {
-      targets.forEach((t, i) => results.get(t.name)!.c1.push(wrk(t.url, 1, scripts[i]!)));
-      targets.forEach((t, i) => results.get(t.name)!.c50.push(wrk(t.url, 50, scripts[i]!, t.pid)));
-      targets.forEach((t, i) => results.get(t.name)!.s50.push(wrk(t.url, 50, streamScripts[i]!, t.pid)));
+      // Every other round runs the targets in reverse, so a drift of the VM's speed within a round falls on the
+      // gateway and the bare proxy alike (ABBA); the paired figures below compare within a round.
+      const order = round % 2 ? [...indexed].reverse() : indexed;
+      order.forEach(({ t, i }) => results.get(t.name)!.c1.push(wrk(t.url, 1, scripts[i]!)));
+      order.forEach(({ t, i }) => results.get(t.name)!.c50.push(wrk(t.url, 50, scripts[i]!, t.pid)));
+      order.forEach(({ t, i }) => results.get(t.name)!.s50.push(wrk(t.url, 50, streamScripts[i]!, t.pid)));
     }
 
     const med = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
@@ -243,7 +272,7 @@ async function main(): Promise<void> {
     const bare = results.get("bare hono+undici")!;
     const bareDirect = results.get("bare, direct stream")!;
     const lines = [
-      `gateway bench: ${ROUNDS} round(s) x ${SECONDS}s per figure, medians; proxies on core ${PROXY_CPU}, wrk+upstream on core 0`,
+      `gateway bench: ${ROUNDS} round(s) x ${SECONDS}s per figure, medians; proxies on core ${PROXY_CPU}, wrk+upstream on core 0, PostgreSQL ${PG_CPU ? `on core ${PG_CPU}` : "not pinned"}`,
       `${"path".padEnd(20)} ${"p50 c=1".padStart(9)} ${"p99 c=1".padStart(9)} ${"+p50".padStart(7)} ${"+p99".padStart(7)} ${"req/s c=50".padStart(11)} ${"vs bare".padStart(8)} ${"streams/s".padStart(10)} ${"vs bare".padStart(8)} ${"vs direct".padStart(9)}`,
     ];
     for (const [name, r] of results) {
@@ -270,9 +299,40 @@ async function main(): Promise<void> {
         `${name.padEnd(20)} ${j.toFixed(0).padStart(7)} ${((100 * cpu(bare.c50)) / j).toFixed(0).padStart(7)}% ${st.toFixed(0).padStart(7)} ${((100 * cpu(bare.s50)) / st).toFixed(0).padStart(7)}% ${((100 * cpu(bareDirect.s50)) / st).toFixed(0).padStart(8)}%`,
       );
     }
+    // Paired: each round's figure against the bare proxy's (or the direct call's) in the same round, then the median
+    // and the range over rounds. This VM's speed swings up to 2x from one minute to the next; a ratio of two medians
+    // taken from different minutes carries that swing, a median of same-round ratios much less of it.
+    const paired = (f: (round: number) => number, digits: number, unit = "") => {
+      const xs = Array.from({ length: ROUNDS }, (_, k) => f(k)).sort((x, y) => x - y);
+      const range = `${xs[0]!.toFixed(digits)}–${xs[xs.length - 1]!.toFixed(digits)}`;
+      return `${med(xs).toFixed(digits)}${unit} (${range})`.padStart(22);
+    };
+    lines.push(
+      `paired, per round against the same round's figure: median (min–max) over ${ROUNDS} rounds`,
+      [
+        "path".padEnd(20),
+        ...["+p50 c=1 ms", "+p99 c=1 ms", "req/s vs bare", "streams vs bare", "streams vs direct"].map((h) =>
+          h.padStart(22),
+        ),
+      ].join(" "),
+    );
+    for (const [name, r] of results) {
+      if (name === "direct") continue;
+      lines.push(
+        [
+          name.padEnd(20),
+          paired((k) => r.c1[k]!.p50 - direct.c1[k]!.p50, 3),
+          paired((k) => r.c1[k]!.p99 - direct.c1[k]!.p99, 2),
+          paired((k) => (100 * r.c50[k]!.rps) / bare.c50[k]!.rps, 0, "%"),
+          paired((k) => (100 * r.s50[k]!.rps) / bare.s50[k]!.rps, 0, "%"),
+          paired((k) => (100 * r.s50[k]!.rps) / bareDirect.s50[k]!.rps, 0, "%"),
+        ].join(" "),
+      );
+    }
     lines.push(`all runs: ${JSON.stringify(Object.fromEntries(results))}`);
     console.log(lines.join("\n"));
   } finally {
+    if (PG_CPU) pinPostgres(`0-${os.cpus().length - 1}`);
     for (const c of children) c.kill("SIGTERM");
     await new Promise((r) => setTimeout(r, 1500));
     await admin.query(`DROP DATABASE IF EXISTS "${dbName}" WITH (FORCE)`).catch(() => undefined);

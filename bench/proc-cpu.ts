@@ -1,6 +1,6 @@
 /**
- * @module CPU time of a process from /proc (Linux), for the benches' CPU-per-request figures. utime and stime are in
- * USER_HZ, which is 100 on Linux.
+ * @module Processes from /proc (Linux) for the benches: CPU time, for the CPU-per-request figures (utime and stime are
+ * in USER_HZ, which is 100 on Linux), and this machine's PostgreSQL server processes.
  */
 import fs from "node:fs";
 
@@ -18,4 +18,18 @@ export function cpuSplit(pid: number): { user: number; system: number } {
 export function cpuSeconds(pid: number): number {
   const { user, system } = cpuSplit(pid);
   return user + system;
+}
+
+/** Pids of every PostgreSQL server process on this machine (postmaster, backends, WAL writer, checkpointer...). */
+export function postgresPids(): number[] {
+  const pids: number[] = [];
+  for (const pid of fs.readdirSync("/proc")) {
+    if (!/^\d+$/.test(pid)) continue;
+    try {
+      if (fs.readFileSync(`/proc/${pid}/comm`, "utf8").trim() === "postgres") pids.push(Number(pid));
+    } catch {
+      // exited meanwhile
+    }
+  }
+  return pids;
 }
