@@ -10,7 +10,8 @@
  *
  * BENCH_AUDIT_PARTS takes parts of "on" away to see what each costs: `no-spool` (records are not appended to the
  * spool file), `no-fsync` (the spool is not fdatasync'ed each second), `no-database` (batches are not written),
- * comma-separated. This reaches into the writer's private members: a diagnostic, never a configuration of the
+ * comma-separated; `time-spool` keeps every part and times each spool append instead (wall and CPU per record, in the
+ * child's last line; the timing itself adds two getrusage calls per record). This reaches into the writer's private members: a diagnostic, never a configuration of the
  * service. With BENCH_BASELINE=on the "off" gateway runs with audit on and whole, so the parts are priced side by
  * side against it ("off" in the output is that baseline).
  * BENCH_NODE_ARGS adds node/V8 flags to both children (e.g. "--trace-gc"); their output then goes to
@@ -92,11 +93,27 @@ async function serve(audit: "on" | "off", databaseUrl: string, upstreamUrl: stri
   const parts = audit === "on" ? (process.env.BENCH_AUDIT_PARTS ?? "").split(",") : [];
   const writer = service.deps.audit as unknown as {
     insert(): Promise<void>;
-    spool: { append(): null; sync(): Promise<void> };
+    spool: { append(frame: Buffer): unknown; sync(): Promise<void> };
   };
   if (parts.includes("no-database")) writer.insert = async () => undefined;
   if (parts.includes("no-spool")) writer.spool.append = () => null;
   if (parts.includes("no-fsync")) writer.spool.sync = async () => undefined;
+  const spoolTime = { appends: 0, wallMs: 0, cpuUs: 0 };
+  if (parts.includes("time-spool")) {
+    const append = writer.spool.append.bind(writer.spool);
+    writer.spool.append = (frame) => {
+      const t0 = performance.now();
+      const cpu0 = process.cpuUsage();
+      try {
+        return append(frame);
+      } finally {
+        const cpu = process.cpuUsage(cpu0);
+        spoolTime.cpuUs += cpu.user + cpu.system;
+        spoolTime.wallMs += performance.now() - t0;
+        spoolTime.appends++;
+      }
+    };
+  }
   const db = service.deps.database.db;
   const tenant = await createTenant(
     { db, secretKey: config.secrets.secretKey },
@@ -120,8 +137,16 @@ async function serve(audit: "on" | "off", databaseUrl: string, upstreamUrl: stri
     const stats = service.deps.audit.stats();
     void service.stop().then(() => {
       fs.rmSync(dataDir, { recursive: true, force: true });
+      const timed = spoolTime.appends > 0;
       process.stderr.write(
-        `${JSON.stringify({ rows_written: stats.rows_written, queue_depth: stats.queue_depth })}\n`,
+        `${JSON.stringify({
+          rows_written: stats.rows_written,
+          queue_depth: stats.queue_depth,
+          ...(timed && {
+            spool_append_wall_us: Math.round((spoolTime.wallMs * 10_000) / spoolTime.appends) / 10,
+            spool_append_cpu_us: Math.round((spoolTime.cpuUs * 10) / spoolTime.appends) / 10,
+          }),
+        })}\n`,
       );
       process.exit(0);
     });
