@@ -10,10 +10,10 @@
  *
  * BENCH_AUDIT_PARTS takes parts of "on" away to see what each costs: `no-spool` (records are not appended to the
  * spool file), `no-fsync` (the spool is not fdatasync'ed each second), `no-database` (batches are not written),
- * comma-separated; `time-spool` keeps every part and times each spool append instead (wall and CPU per record, in the
- * child's last line; the timing itself adds two getrusage calls per record). This reaches into the writer's private members: a diagnostic, never a configuration of the
- * service. With BENCH_BASELINE=on the "off" gateway runs with audit on and whole, so the parts are priced side by
- * side against it ("off" in the output is that baseline).
+ * comma-separated; `time-spool` keeps every part and times each spool append instead (wall and CPU per record, in
+ * the child's last line; the timing itself adds two getrusage calls per record). This reaches into the writer's
+ * private members: a diagnostic, never a configuration of the service. With BENCH_BASELINE=on the "off" gateway runs
+ * with audit on and whole, so the parts are priced side by side against it ("off" in the output is that baseline).
  * BENCH_NODE_ARGS adds node/V8 flags to both children (e.g. "--trace-gc"); their output then goes to
  * <tmpdir>/bench-gateway-on.log and -off.log.
  *
