@@ -3,12 +3,12 @@
  * and the console pages.
  */
 import type { Hono } from "hono";
-import { bodyLimit } from "hono/body-limit";
 import type { Deps } from "../app/create-deps.js";
-import { AppError } from "../errors/app-error.js";
 import { createBaseApp } from "../http/create-app.js";
 import { upstreamSecretWarning } from "../tenants/upstream-secret.js";
 import { csrfProtection } from "./middleware/csrf.js";
+import { readBody } from "./middleware/read-body.js";
+import { refuseControlCharacters } from "./middleware/url-text.js";
 import { registerPages } from "./pages.js";
 import { registerAuthRoutes } from "./routes/auth/index.js";
 import { registerAdminRoutes } from "./routes/index.js";
@@ -25,18 +25,12 @@ export function createAdminApp(deps: Deps): Hono {
   const warning = upstreamSecretWarning(deps.config.secrets.secretKey);
   if (warning) deps.logger.warn(warning);
 
+  // Ids and filters in the URL never hold control characters (and PostgreSQL cannot store NUL): refused first.
+  app.use("/api/*", refuseControlCharacters());
   // No CORS headers anywhere: the console is same-origin, and a preflight that is never answered stays refused.
   app.use("/api/*", csrfProtection({ trustProxy: deps.config.http.trustProxy }));
   // Admin bodies are small JSON objects; anything bigger is a mistake or an attack, refused before it is buffered.
-  app.use(
-    "/api/*",
-    bodyLimit({
-      maxSize: ADMIN_MAX_BODY_BYTES,
-      onError: () => {
-        throw new AppError("payload_too_large", `Request body over ${ADMIN_MAX_BODY_BYTES} bytes.`);
-      },
-    }),
-  );
+  app.use("/api/*", readBody({ maxBytes: ADMIN_MAX_BODY_BYTES }));
   registerAuthRoutes(app, deps);
   registerAdminRoutes(app, deps);
   registerPages(app, deps);

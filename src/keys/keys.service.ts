@@ -98,7 +98,7 @@ export async function createApiUser(
   const apiKey = generateApiKey();
   const apiUser = await ctx.db.transaction().execute(async (tx) => {
     if (!(await findTenantById(tx, input.tenantId))) {
-      throw new AppError("invalid_request", `Unknown tenant '${input.tenantId}'.`, { param: "tenant_id" });
+      throw new AppError("invalid_request", "tenant_id: no tenant with this id", { param: "tenant_id" });
     }
     const row = await insertApiUser(tx, {
       id: newApiUserId(),

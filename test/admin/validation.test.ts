@@ -179,7 +179,7 @@ const CASES: [string, string, string, unknown, number, string, RegExp][] = [
     { name: "u", tenant_id: "nope", gateways: ["pre"] },
     400,
     "invalid_request",
-    /^Unknown tenant 'nope'\.$/,
+    /^tenant_id: no tenant with this id$/,
   ],
   [
     "oversize user name",

@@ -4,11 +4,16 @@
  */
 import { z } from "zod";
 
+// eslint-disable-next-line no-control-regex -- control characters are exactly what must be refused
+const CONTROL = /[\u0000-\u001f\u007f]/;
+
+/** One line of text for people to read: no control characters (a newline or an escape sequence in a list). */
 export const displayName = z
   .string({ error: "must be a string" })
   .trim()
   .min(1, "must not be empty")
-  .max(200, "must be at most 200 characters");
+  .max(200, "must be at most 200 characters")
+  .refine((v) => !CONTROL.test(v), "must not contain control characters");
 
 /** http(s) only, no embedded credentials (they would be shown back in every response). */
 export const upstreamUrl = z
@@ -25,7 +30,9 @@ export const upstreamUrl = z
     }
   });
 
+/** Sent as `Authorization: Bearer <key>`: only what an HTTP header can carry unchanged. */
 export const upstreamApiKey = z
   .string({ error: "must be a string" })
   .min(1, "must not be empty (use null to remove it)")
-  .max(4096, "must be at most 4096 characters");
+  .max(4096, "must be at most 4096 characters")
+  .regex(/^[\x21-\x7e]+$/, "must be printable ASCII without spaces");
