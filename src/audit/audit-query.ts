@@ -92,10 +92,30 @@ function usageOf(row: AuditSummaryRow): AuditUsageJson | null {
   };
 }
 
-/** A stored body as a JSON value when it is complete JSON, else the text itself (truncated or not JSON). */
+/** Deeper than this, a body is shown as text: the answer is serialised recursively (c.json), and would overflow. */
+export const MAX_BODY_VALUE_DEPTH = 512;
+
+/** Whether JSON `text` nests arrays and objects more than `max` levels deep (strings skipped). No recursion. */
+function nestsDeeperThan(text: string, max: number): boolean {
+  let depth = 0;
+  for (let i = 0; i < text.length; i++) {
+    const ch = text.charCodeAt(i);
+    if (ch === 0x22) {
+      for (i++; i < text.length && text.charCodeAt(i) !== 0x22; i++) if (text.charCodeAt(i) === 0x5c) i++;
+    } else if (ch === 0x5b || ch === 0x7b) {
+      if (++depth > max) return true;
+    } else if (ch === 0x5d || ch === 0x7d) depth--;
+  }
+  return false;
+}
+
+/**
+ * A stored body as a JSON value when it is complete JSON nested at most MAX_BODY_VALUE_DEPTH levels, else the text
+ * itself (truncated, not JSON, or too deep to serialise again).
+ */
 export function bodyValue(text: string | null, truncated: boolean): unknown {
   if (text === null) return null;
-  if (truncated) return text;
+  if (truncated || nestsDeeperThan(text, MAX_BODY_VALUE_DEPTH)) return text;
   try {
     return JSON.parse(text) as unknown;
   } catch {
@@ -165,11 +185,24 @@ export function encodeCursor(key: AuditKey): string {
   return Buffer.from(JSON.stringify([key.ts, key.id])).toString("base64url");
 }
 
-/** Parses a cursor from `encodeCursor`; anything else is the client's error. */
+/**
+ * Whether `ts` (CURSOR_TS-shaped) names a real instant PostgreSQL can hold: the calendar and clock must agree with
+ * what a Date makes of it (no month 13, 30 February or hour 24), and year 0 does not exist.
+ */
+function isRealInstant(ts: string): boolean {
+  const ms = Date.parse(ts.slice(0, 23) + "Z");
+  return (
+    !Number.isNaN(ms) &&
+    ts.slice(0, 4) !== "0000" &&
+    new Date(ms).toISOString().slice(0, 23) === ts.slice(0, 23)
+  );
+}
+
+/** Parses a cursor from `encodeCursor`; anything else (a shape or a value it never returns) is the client's error. */
 export function decodeCursor(cursor: string): AuditKey {
   try {
     const [ts, id] = JSON.parse(Buffer.from(cursor, "base64url").toString("utf8")) as [unknown, unknown];
-    if (typeof ts !== "string" || !CURSOR_TS.test(ts) || !Number.isSafeInteger(id))
+    if (typeof ts !== "string" || !CURSOR_TS.test(ts) || !isRealInstant(ts) || !Number.isSafeInteger(id))
       throw new Error("bad cursor");
     return { ts, id: id as number };
   } catch {
