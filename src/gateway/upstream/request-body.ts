@@ -81,3 +81,81 @@ function readNodeLimited(incoming: IncomingMessage, maxBytes: number): Promise<B
     incoming.on("error", onError);
   });
 }
+
+/**
+ * The body's text with `stream_options.include_usage: true`, spliced into the client's own JSON text rather than
+ * re-serialised: nesting depth (which overflows JSON.stringify's recursion) and number spellings (`1e308`) stay the
+ * client's. Other `stream_options` fields are kept; a `stream_options` that is not an object is replaced.
+ */
+export function withIncludeUsage(body: JsonBody): string {
+  const { text } = body;
+  const open = text.indexOf("{");
+  if (!Object.hasOwn(body.json, "stream_options")) {
+    // The common case, without a scan: the flag goes first.
+    const empty = text[skipSpace(text, open + 1)] === "}";
+    return splice(text, open + 1, open + 1, `"stream_options":{"include_usage":true}${empty ? "" : ","}`);
+  }
+  // JSON.parse keeps the last of repeated keys; so does this.
+  const options = objectMembers(text, open).findLast((m) => m.key === "stream_options")!;
+  if (text[options.valueStart] !== "{")
+    return splice(text, options.valueStart, options.valueEnd, '{"include_usage":true}');
+  const inner = objectMembers(text, options.valueStart);
+  const flag = inner.findLast((m) => m.key === "include_usage");
+  if (flag) return splice(text, flag.valueStart, flag.valueEnd, "true");
+  const at = options.valueStart + 1;
+  return splice(text, at, at, `"include_usage":true${inner.length > 0 ? "," : ""}`);
+}
+
+const splice = (text: string, from: number, to: number, insert: string) =>
+  text.slice(0, from) + insert + text.slice(to);
+
+type Member = { key: string; valueStart: number; valueEnd: number };
+
+/** The members of the object whose `{` is at `open` in valid JSON `text`, with their values' spans. No recursion. */
+function objectMembers(text: string, open: number): Member[] {
+  const members: Member[] = [];
+  let i = skipSpace(text, open + 1);
+  while (text[i] !== "}") {
+    const keyEnd = stringEnd(text, i);
+    const key = JSON.parse(text.slice(i, keyEnd)) as string;
+    const valueStart = skipSpace(text, skipSpace(text, keyEnd) + 1);
+    const valueEnd = valueEndAt(text, valueStart);
+    members.push({ key, valueStart, valueEnd });
+    i = skipSpace(text, valueEnd);
+    if (text[i] === ",") i = skipSpace(text, i + 1);
+  }
+  return members;
+}
+
+function skipSpace(text: string, i: number): number {
+  while (i < text.length && (text[i] === " " || text[i] === "\n" || text[i] === "\r" || text[i] === "\t"))
+    i++;
+  return i;
+}
+
+/** Just past the closing quote of the string opening at `i`. */
+function stringEnd(text: string, i: number): number {
+  for (let j = i + 1; j < text.length; j++) {
+    const ch = text.charCodeAt(j);
+    if (ch === 0x5c) j++;
+    else if (ch === 0x22) return j + 1;
+  }
+  return text.length;
+}
+
+/** Just past the value starting at `i`: a scalar, a string, or a whole array or object (tracked by depth). */
+function valueEndAt(text: string, i: number): number {
+  let depth = 0;
+  for (let j = i; j < text.length; j++) {
+    const ch = text[j];
+    if (ch === '"') {
+      j = stringEnd(text, j) - 1;
+      if (depth === 0) return j + 1;
+    } else if (ch === "{" || ch === "[") depth++;
+    else if (ch === "}" || ch === "]") {
+      if (depth === 0) return j;
+      if (--depth === 0) return j + 1;
+    } else if (depth === 0 && (ch === "," || skipSpace(text, j) !== j)) return j;
+  }
+  return text.length;
+}
