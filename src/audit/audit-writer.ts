@@ -13,6 +13,7 @@ import type { Kysely } from "kysely";
 import type { Config } from "../config/config.js";
 import { CopyRefusedError, errSummary, type CopyFrom } from "../db/database.js";
 import type { DB, NewAuditLogRow } from "../db/schema.js";
+import { FailureLog } from "../logging/failure-log.js";
 import type { Logger } from "../logging/logger.js";
 import {
   ensureDayPartition,
@@ -144,11 +145,14 @@ class BatchAuditWriter implements AuditWriter {
   private lastError: string | null = null;
   private lastRetention: RetentionRun | null = null;
   private readonly quarantineFile: string;
+  /** The write loop's outage: logged when it starts spooling and when it is back to live mode, not per retry. */
+  private readonly writeLog: FailureLog;
 
   constructor(options: AuditWriterOptions) {
     this.db = options.db;
     this.copyFrom = options.copyFrom;
     this.logger = options.logger;
+    this.writeLog = new FailureLog(options.logger, "audit: database write", "error");
     this.now = options.now ?? (() => new Date());
     this.queueSize = options.config.audit.queueSize;
     this.flushMs = options.config.audit.flushMs;
@@ -347,12 +351,14 @@ class BatchAuditWriter implements AuditWriter {
         // Rows spooled during the outage sit in the active segment: close it now, before new records are queued,
         // so it is replayed ahead of them.
         if (this.spool.activeSegment()?.spilled) this.spool.closeActive();
-        this.logger.info("audit: database writes succeed again, back to live mode");
+        this.writeLog.succeeded({ mode: "live", rowsWritten: this.counters.rowsWritten });
       }
       await this.spool.collect();
     } catch (err) {
       this.counters.writeErrors++;
-      this.noteError(err, "audit: database write failed, spooling");
+      const summary = errSummary(err);
+      this.lastError = summary.message;
+      this.writeLog.failed({ err: summary, mode: "spooling", stats: this.statsForLog() });
       if (this.mode === "live") {
         this.mode = "spooling";
         // Everything queued is already in the spool files; mark them for replay and free the memory.

@@ -11,6 +11,7 @@ import { Kysely, PostgresDialect, sql } from "kysely";
 import { PGliteDialect } from "kysely-pglite-dialect";
 import pg from "pg";
 import { from as copyFromStdin } from "pg-copy-streams";
+import { FailureLog } from "../logging/failure-log.js";
 import type { Logger } from "../logging/logger.js";
 import type { DB } from "./schema.js";
 
@@ -145,6 +146,7 @@ function createPgListener(url: string, types: pg.CustomTypesConfig, logger: Logg
   let connecting: Promise<void> | null = null;
   let closed = false;
   let retryTimer: NodeJS.Timeout | null = null;
+  const reconnectLog = new FailureLog(logger, "database: listener reconnect");
 
   const notifyAll = (payloadFor: (channel: string) => string | null, channels = [...handlers.keys()]) => {
     for (const ch of channels) for (const h of handlers.get(ch) ?? []) h(payloadFor(ch));
@@ -169,13 +171,20 @@ function createPgListener(url: string, types: pg.CustomTypesConfig, logger: Logg
   const scheduleReconnect = () => {
     if (closed || retryTimer) return;
     client = null;
-    retryTimer = setTimeout(() => {
-      retryTimer = null;
-      connect(true).catch((err) => {
-        logger.warn({ err: errSummary(err) }, "database: listener reconnect failed");
-        scheduleReconnect();
-      });
-    }, 1_000);
+    // 1 s, doubling while the database stays away, up to 10 s.
+    retryTimer = setTimeout(
+      () => {
+        retryTimer = null;
+        connect(true).then(
+          () => reconnectLog.succeeded(),
+          (err) => {
+            reconnectLog.failed({ err: errSummary(err) });
+            scheduleReconnect();
+          },
+        );
+      },
+      Math.min(1_000 * 2 ** reconnectLog.count, 10_000),
+    );
     retryTimer.unref();
   };
 

@@ -12,6 +12,7 @@ import {
   RateLimiterRes,
   type RateLimiterAbstract,
 } from "rate-limiter-flexible";
+import { FailureLog } from "../logging/failure-log.js";
 import type { Logger } from "../logging/logger.js";
 
 export type RateDecision = { allowed: boolean; limit: number; remaining: number; resetMs: number };
@@ -56,9 +57,10 @@ export async function createRequestRateLimiter(options: RateLimiterOptions): Pro
       maxRetriesPerRequest: 1,
       lazyConnect: true,
     });
-    redis.on("error", (err: Error) =>
-      logger.warn({ err: { message: err.message } }, "rate limit: redis error"),
-    );
+    // ioredis reports every failed reconnect: one line when Redis goes away, one when it is back.
+    const redisLog = new FailureLog(logger, "rate limit: redis");
+    redis.on("error", (err: Error) => redisLog.failed({ err: { message: err.message } }));
+    redis.on("ready", () => redisLog.succeeded());
     await redis.connect().catch((err: unknown) => {
       logger.warn({ err: { message: (err as Error).message } }, "rate limit: redis unreachable at start");
     });

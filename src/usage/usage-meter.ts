@@ -7,8 +7,10 @@ import os from "node:os";
 import { randomBytes } from "node:crypto";
 import type { Kysely } from "kysely";
 import type { DB } from "../db/schema.js";
+import { FailureLog } from "../logging/failure-log.js";
 import type { Logger } from "../logging/logger.js";
 import { errSummary } from "../db/database.js";
+import { saturateTokens } from "./token-estimate.js";
 import { TokenLeases, type LeaseReturn } from "./token-leases.js";
 import { dayOf, monthOf } from "./usage-period.js";
 import {
@@ -57,6 +59,8 @@ export type UsageMeterOptions = {
 
 const HEARTBEAT_MS = 10_000;
 const STALE_AFTER_MS = 120_000;
+/** The longest wait between two settlement attempts while they fail. */
+const MAX_SETTLE_BACKOFF_MS = 5_000;
 
 function newInstanceId(): string {
   return `${os.hostname()}:${process.pid}:${randomBytes(4).toString("hex")}`;
@@ -77,8 +81,17 @@ export class UsageMeter {
   private registered: Promise<void> | null = null;
   /** Whether the last heartbeat reached the database. */
   private databaseReached = false;
+  private readonly settleLog: FailureLog;
+  private readonly heartbeatLog: FailureLog;
+  private readonly topUpLog: FailureLog;
+  /** While settlements fail, the timer does not try again before this (exponential backoff). */
+  private settleRetryAt = 0;
 
-  constructor(private readonly options: UsageMeterOptions) {}
+  constructor(private readonly options: UsageMeterOptions) {
+    this.settleLog = new FailureLog(options.logger, "usage: settlement");
+    this.heartbeatLog = new FailureLog(options.logger, "usage: instance heartbeat");
+    this.topUpLog = new FailureLog(options.logger, "usage: lease top-up");
+  }
 
   private admitted(apiUserId: string, month: string, tokens: number, remaining: number): Admission {
     return {
@@ -136,6 +149,8 @@ export class UsageMeter {
    * next requests. Requests arriving while that call runs wait for it instead of making their own.
    */
   async admit(apiUserId: string, cap: number, estimate: number, now: Date): Promise<Admission> {
+    // Bounded here, where the numbers meet the database's bigint: a huge estimate is simply inadmissible.
+    estimate = saturateTokens(estimate);
     try {
       return await this.admitOnce(apiUserId, cap, estimate, now);
     } catch (err) {
@@ -173,7 +188,7 @@ export class UsageMeter {
         month,
         need,
         // Room for the next few requests, and for those already waiting.
-        advance: (this.options.leaseRequests + waiting) * estimate,
+        advance: saturateTokens((this.options.leaseRequests + waiting) * estimate),
         cap,
       });
       const fits = grant.admitted;
@@ -213,7 +228,7 @@ export class UsageMeter {
    * so what one instance holds ahead cannot make another refuse.
    */
   private topUpIfLow(apiUserId: string, month: string, cap: number, estimate: number): void {
-    const advance = this.options.leaseRequests * estimate;
+    const advance = saturateTokens(this.options.leaseRequests * estimate);
     if (!this.leases.wantsTopUp(apiUserId, month, advance / 2, 4 * advance)) return;
     let release!: () => void;
     const refill = new Promise<void>((resolve) => (release = resolve));
@@ -229,13 +244,14 @@ export class UsageMeter {
     })
       .then(
         (grant) => {
+          this.topUpLog.succeeded();
           end({
             leftover: grant.granted,
             unreserved: Math.max(0, cap - grant.tokensUsed - grant.tokensReserved),
           });
         },
         (err: unknown) => {
-          this.options.logger.warn({ err: errSummary(err) }, "usage: lease top-up failed");
+          this.topUpLog.failed({ err: errSummary(err) });
           end({ leftover: 0, unreserved: null });
         },
       )
@@ -312,7 +328,7 @@ export class UsageMeter {
     if (this.timer) return;
     this.timer = setInterval(() => {
       this.leases.returnIdle(Date.now() - (this.options.leaseIdleMs ?? 2_000), this.giveBack);
-      void this.flush();
+      if (Date.now() >= this.settleRetryAt) void this.flush();
     }, this.options.flushMs);
     this.timer.unref();
     this.heartbeatTimer = setInterval(() => void this.heartbeat(), this.options.heartbeatMs ?? HEARTBEAT_MS);
@@ -340,6 +356,7 @@ export class UsageMeter {
         if (!(await heartbeatInstance(this.options.db, id)) && this.instanceId === id) this.rejoin();
       }
       this.databaseReached = true;
+      this.heartbeatLog.succeeded();
       // Right after the database comes back every instance's heartbeat looks stale: give the others one interval
       // to refresh theirs before taking anyone for dead.
       if (!reachedBefore) return;
@@ -353,7 +370,7 @@ export class UsageMeter {
           "usage: gave back the reservations of instances that stopped without a shutdown",
         );
     } catch (err) {
-      this.options.logger.warn({ err: errSummary(err) }, "usage: instance heartbeat failed");
+      this.heartbeatLog.failed({ err: errSummary(err) });
     }
   }
 
@@ -370,14 +387,19 @@ export class UsageMeter {
     this.daily = new Map();
     this.lastUse = new Map();
     this.flushing = applySettlements(this.options.db, batch)
-      .catch((err: unknown) => {
-        // Keep the batch: reservations stay held (safe side) until a later flush succeeds.
-        this.options.logger.warn(
-          { err: errSummary(err), users: batch.monthly.length },
-          "usage: settlement failed, will retry",
-        );
-        this.requeue(batch);
-      })
+      .then(
+        () => {
+          this.settleRetryAt = 0;
+          this.settleLog.succeeded();
+        },
+        (err: unknown) => {
+          // Keep the batch: reservations stay held (safe side) until a later flush succeeds.
+          this.settleLog.failed({ err: errSummary(err), users: batch.monthly.length });
+          this.settleRetryAt =
+            Date.now() + Math.min(this.options.flushMs * 2 ** this.settleLog.count, MAX_SETTLE_BACKOFF_MS);
+          this.requeue(batch);
+        },
+      )
       .finally(() => {
         this.flushing = null;
       });
