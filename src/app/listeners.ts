@@ -6,6 +6,7 @@ import type { AddressInfo } from "node:net";
 import type { Server } from "node:http";
 import { serve } from "@hono/node-server";
 import type { Hono } from "hono";
+import { answerMalformedRequest } from "../http/client-error.js";
 
 export type ListenerName = "admin" | "pre" | "post";
 
@@ -19,6 +20,7 @@ export async function listen(
 ): Promise<RunningListener> {
   return new Promise((resolve, reject) => {
     const server = serve({ fetch: app.fetch, hostname, port }) as Server;
+    server.on("clientError", answerMalformedRequest(name === "admin" ? "admin" : "openai"));
     server.once("error", (err: NodeJS.ErrnoException) => {
       reject(new Error(`${name} listener: cannot listen on ${hostname}:${port}: ${err.code ?? err.message}`));
     });
