@@ -73,8 +73,9 @@ function newApiUserId(): string {
   return `usr_${randomBytes(9).toString("base64url")}`;
 }
 
-function notFound(id: string): AppError {
-  return new AppError("not_found", `No API user with id '${id}'.`);
+/** Never repeats the id: it is whatever the client put in the path. */
+function notFound(): AppError {
+  return new AppError("not_found", "No API user with this id.");
 }
 
 /** The fields of a user that an admin diff may show: never the key or its digest. */
@@ -129,7 +130,7 @@ export async function rotateApiKey(ctx: KeysContext, id: string, actor: Actor): 
   const apiKey = generateApiKey();
   const apiUser = await ctx.db.transaction().execute(async (tx) => {
     const row = await lockApiUserById(tx, id);
-    if (!row) throw notFound(id);
+    if (!row) throw notFound();
     if (row.status === "revoked") {
       throw new AppError("conflict", "A revoked API user cannot be rotated; create a new one.");
     }
@@ -159,7 +160,7 @@ export async function rotateApiKey(ctx: KeysContext, id: string, actor: Actor): 
 export async function revokeApiUser(ctx: KeysContext, id: string, actor: Actor): Promise<ApiUser> {
   return ctx.db.transaction().execute(async (tx) => {
     const row = await lockApiUserById(tx, id);
-    if (!row) throw notFound(id);
+    if (!row) throw notFound();
     if (row.status === "revoked") return apiUserRowToApiUser(row);
     const updated = await updateApiUserRow(tx, id, { status: "revoked", revoked_at: new Date() });
     await insertAdminEvent(tx, actor, {
@@ -181,7 +182,7 @@ export async function updateApiUser(
 ): Promise<ApiUser> {
   return ctx.db.transaction().execute(async (tx) => {
     const row = await lockApiUserById(tx, id);
-    if (!row) throw notFound(id);
+    if (!row) throw notFound();
     const before = apiUserRowToApiUser(row);
     const updated = apiUserRowToApiUser(
       await updateApiUserRow(tx, id, {
@@ -216,7 +217,7 @@ export async function updateApiUser(
 export async function deleteApiUser(ctx: KeysContext, id: string, actor: Actor): Promise<void> {
   await ctx.db.transaction().execute(async (tx) => {
     const row = await lockApiUserById(tx, id);
-    if (!row) throw notFound(id);
+    if (!row) throw notFound();
     await deleteApiUserRow(tx, id);
     await insertAdminEvent(tx, actor, {
       action: "api_user.delete",
@@ -230,7 +231,7 @@ export async function deleteApiUser(ctx: KeysContext, id: string, actor: Actor):
 
 export async function getApiUser(ctx: KeysContext, id: string): Promise<ApiUser> {
   const row = await findApiUserById(ctx.db, id);
-  if (!row) throw notFound(id);
+  if (!row) throw notFound();
   return apiUserRowToApiUser(row);
 }
 

@@ -68,8 +68,9 @@ function publicFields(t: Tenant) {
   };
 }
 
-function notFound(id: string): AppError {
-  return new AppError("not_found", `No tenant with id '${id}'.`);
+/** Never repeats the id: it is whatever the client put in the path. */
+function notFound(): AppError {
+  return new AppError("not_found", "No tenant with this id.");
 }
 
 function credentialColumns(plain: string | null, secretKey: Buffer | undefined) {
@@ -87,7 +88,7 @@ export async function listTenants(ctx: TenantsContext): Promise<Tenant[]> {
 
 export async function getTenant(ctx: TenantsContext, id: string): Promise<Tenant> {
   const row = await findTenantById(ctx.db, id);
-  if (!row) throw notFound(id);
+  if (!row) throw notFound();
   return tenantRowToTenant(row);
 }
 
@@ -106,7 +107,7 @@ export async function createTenant(
       updated_at: new Date(),
     });
     if (!row) {
-      throw new AppError("conflict", `A tenant with id '${input.id}' already exists.`, { param: "id" });
+      throw new AppError("conflict", "A tenant with this id already exists.", { param: "id" });
     }
     const tenant = tenantRowToTenant(row);
     await insertAdminEvent(tx, actor, {
@@ -128,7 +129,7 @@ export async function updateTenant(
 ): Promise<Tenant> {
   return ctx.db.transaction().execute(async (tx) => {
     const row = await lockTenantById(tx, id);
-    if (!row) throw notFound(id);
+    if (!row) throw notFound();
     const update: TenantUpdate = {
       ...(changes.name !== undefined ? { name: changes.name } : {}),
       ...(changes.preUpstreamUrl !== undefined ? { pre_upstream_url: changes.preUpstreamUrl } : {}),
@@ -167,7 +168,7 @@ export async function updateTenant(
 export async function deleteTenant(ctx: TenantsContext, id: string, actor: Actor): Promise<void> {
   await ctx.db.transaction().execute(async (tx) => {
     const row = await lockTenantById(tx, id);
-    if (!row) throw notFound(id);
+    if (!row) throw notFound();
     if (id === DEFAULT_TENANT_ID) {
       throw new AppError("conflict", "The default tenant cannot be deleted; change its upstreams instead.");
     }

@@ -138,7 +138,7 @@ describe("tenants API", () => {
       name: "Two",
     });
     expect(dup.status).toBe(409);
-    expect(dup.body.error.message).toBe("A tenant with id 'dup' already exists.");
+    expect(dup.body.error.message).toBe("A tenant with this id already exists.");
     const tenant = await admin.get<TenantResponse>("/api/admin/tenants/dup");
     expect(tenant.body.name).toBe("One");
     for (const [method, body] of [
@@ -152,7 +152,7 @@ describe("tenants API", () => {
         body,
       );
       expect(res.status).toBe(404);
-      expect(res.body.error).toEqual({ code: "not_found", message: "No tenant with id 'nope'." });
+      expect(res.body.error).toEqual({ code: "not_found", message: "No tenant with this id." });
     }
   });
 });

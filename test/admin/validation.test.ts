@@ -224,7 +224,7 @@ const CASES: [string, string, string, unknown, number, string, RegExp][] = [
     undefined,
     404,
     "not_found",
-    /^No API user with id 'usr_nope'\.$/,
+    /^No API user with this id\.$/,
   ],
   [
     "unknown user PATCH",
