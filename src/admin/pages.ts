@@ -51,7 +51,8 @@ export function registerPages(app: Hono, deps: Deps): void {
 
   app.get("/assets/:name", (c) => {
     const name = c.req.param("name");
-    const type = ASSETS[name];
+    // Own keys only: `__proto__` or `constructor` must not find Object.prototype's.
+    const type = Object.hasOwn(ASSETS, name) ? ASSETS[name] : undefined;
     if (!type) return c.notFound();
     return c.body(readUiFile(name), 200, { "content-type": type, "x-content-type-options": "nosniff" });
   });

@@ -36,6 +36,14 @@ describe("console pages", () => {
     expect((await fetch(`${svc.urls.admin}/assets/..%2Fpackage.json`)).status).toBe(404);
   });
 
+  it("an asset named like an Object.prototype key is not found, not a 500", async () => {
+    for (const name of ["__proto__", "constructor", "toString", "hasOwnProperty"]) {
+      const r = await fetch(`${svc.urls.admin}/assets/${name}`);
+      expect(r.status, name).toBe(404);
+      expect(await r.json()).toEqual({ error: { message: "Not found.", code: "not_found" } });
+    }
+  });
+
   it("sends a signed-in admin on to a same-origin next, and ignores //evil.example and absolute URLs", async () => {
     for (const [next, expected] of [
       ["/", "/"],
