@@ -11,7 +11,12 @@ export type Json = Record<string, unknown>;
 
 /** Prompt tokens the fake reports: a quarter of the prompt's JSON size, like a real tokenizer on English text. */
 export function fakePromptTokens(prompt: unknown): number {
-  return Math.max(1, Math.ceil(JSON.stringify(prompt ?? "").length / 4));
+  try {
+    return Math.max(1, Math.ceil(JSON.stringify(prompt ?? "").length / 4));
+  } catch {
+    // Nested too deep to serialise (generated-input test): any count will do.
+    return 1;
+  }
 }
 
 function completionTokensFor(body: Json, knobs: FakeUpstreamKnobs): number {

@@ -105,8 +105,15 @@ export async function startFakeUpstream(initial: Partial<FakeUpstreamKnobs> = {}
     try {
       await handle(rec, res, knobs);
     } catch {
-      if (!res.headersSent) res.writeHead(500).end();
-      else res.destroy();
+      // A body the fake cannot make sense of (the gateway relays whatever JSON a client sends): a real upstream
+      // answers that with a 400 in OpenAI's envelope.
+      if (!res.headersSent) {
+        res.writeHead(400, { "content-type": "application/json" }).end(
+          JSON.stringify({
+            error: { message: "bad request", type: "invalid_request_error", param: null, code: null },
+          }),
+        );
+      } else res.destroy();
     }
   });
   server.keepAliveTimeout = 60_000;
@@ -158,6 +165,8 @@ async function handle(
     });
   }
   const body = rec.body ? (JSON.parse(rec.body) as Json) : {};
+  // As OpenAI does; the answers echo the model, which must not be an object nested thousands of levels deep.
+  if (body.model !== undefined && typeof body.model !== "string") throw new Error("model must be a string");
   switch (path) {
     case "/v1/chat/completions":
       return body.stream ? streamChat(res, body, knobs) : sendJson(res, chatCompletion(body, knobs));
@@ -168,11 +177,11 @@ async function handle(
     case "/v1/responses":
       return body.stream ? streamResponses(res, body, knobs) : sendJson(res, response(body, knobs));
     default:
-      res
-        .writeHead(404, { "content-type": "application/json" })
-        .end(
-          JSON.stringify({ error: { message: "no such path", type: "invalid_request_error", code: null } }),
-        );
+      res.writeHead(404, { "content-type": "application/json" }).end(
+        JSON.stringify({
+          error: { message: "no such path", type: "invalid_request_error", param: null, code: null },
+        }),
+      );
   }
 }
 
