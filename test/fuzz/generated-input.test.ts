@@ -137,7 +137,8 @@ describe("generated input", () => {
           `FUZZ_SEED=${SEED} failed (route seed ${seed}, path ${details.counterexamplePath}): ${failure ?? error}`,
         );
       }
-    });
+      // Sign-in cases verify argon2 hashes: give a loaded machine room.
+    }, 180_000);
   });
 });
 
