@@ -39,7 +39,10 @@ describe("console login in a real browser", () => {
     await page.fill("#username", "admin");
     await page.fill("#password", svc.secret("definitely-not-the-password"));
     await page.click("#login-submit");
-    await expect.poll(() => page.locator("#login-error").textContent()).toBe("Invalid username or password.");
+    // The refusal waits for an argon2 verification: on a loaded machine well over expect.poll's default second.
+    await expect
+      .poll(() => page.locator("#login-error").textContent(), { timeout: 15_000 })
+      .toBe("Invalid username or password.");
     expect(new URL(page.url()).pathname).toBe("/login");
     expect(await page.inputValue("#password")).toBe(""); // cleared after a failed attempt
 
