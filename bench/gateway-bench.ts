@@ -12,25 +12,15 @@
  * direct call's) of the same round, as median and range over rounds. Use many short rounds for those (e.g.
  * BENCH_SECONDS=3 BENCH_ROUNDS=12): on a VM whose speed drifts, same-round ratios are the steadier reading.
  */
-import { execFileSync, spawn, type ChildProcess } from "node:child_process";
-import { randomBytes } from "node:crypto";
+import { execFileSync } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import pg from "pg";
-import { SYSTEM_ACTOR } from "../src/admin-events/admin-events.repository.js";
-import { openDatabase } from "../src/db/database.js";
-import { migrateToLatest } from "../src/db/migrate.js";
-import { createApiUser } from "../src/keys/keys.service.js";
-import { createLogger } from "../src/logging/logger.js";
-import { createTenant } from "../src/tenants/tenants.service.js";
-import { cpuSeconds, postgresPids } from "./proc-cpu.js";
+import { pinPostgres, PORTS, withStack } from "./bench-stack.js";
+import { cpuSeconds } from "./proc-cpu.js";
 
-const ADMIN_URL = process.env.TEST_DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/postgres";
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 8);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 2);
-const HERE = path.dirname(new URL(import.meta.url).pathname);
-const ROOT = path.resolve(HERE, "../..");
 /**
  * BENCH_PROXY_CPU=0 puts the proxies on wrk's and the upstream's core: no cross-core wake-up on a hop, and PostgreSQL
  * (not pinned) has the other core to itself instead of sharing the gateway's.
@@ -42,49 +32,6 @@ const PROXY_CPU = process.env.BENCH_PROXY_CPU ?? "1";
  * capped key's c=1 p99 went from 14-27 ms to 5-6 ms once PostgreSQL was kept off it), which only the gateway pays.
  */
 const PG_CPU = process.env.BENCH_PG_CPU;
-
-/** Sets the CPU affinity of every PostgreSQL process (all threads). */
-function pinPostgres(cpus: string): void {
-  for (const pid of postgresPids()) {
-    try {
-      execFileSync("taskset", ["-a", "-p", "-c", cpus, String(pid)], { stdio: "ignore" });
-    } catch {
-      // exited meanwhile
-    }
-  }
-}
-
-const PORTS = { upstream: 18080, bare: 18081, bareDirect: 18082, pre: 18645, post: 18646, admin: 17843 };
-const children: ChildProcess[] = [];
-
-function start(
-  cpu: string,
-  script: string,
-  args: string[],
-  env: Record<string, string> = {},
-  nodeArgs: string[] = [],
-): ChildProcess {
-  const child = spawn("taskset", ["-c", cpu, process.execPath, ...nodeArgs, script, ...args], {
-    env: { PATH: process.env.PATH ?? "/usr/bin:/bin", ...env },
-    stdio: ["ignore", "ignore", "inherit"],
-  });
-  children.push(child);
-  return child;
-}
-
-async function waitFor(url: string): Promise<void> {
-  for (let i = 0; i < 200; i++) {
-    try {
-      const r = await fetch(url);
-      await r.text();
-      if (r.status < 500) return;
-    } catch {
-      // not up yet
-    }
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error(`${url} did not come up`);
-}
 
 /** cpuUs: CPU (user + system) the measured proxy process used per request, when one was named. */
 type WrkResult = { rps: number; p50: number; p99: number; cpuUs: number | null };
@@ -117,7 +64,9 @@ function luaScript(dir: string, name: string, key: string | null, stream: boolea
     model: "bench",
     max_tokens: 16,
     stream,
-    messages: [{ role: "user", content: "x".repeat(stream ? 900 : 910) }],
+    // As in issue 21's figures: the client asks for usage itself (the gateway then has no chunk to hide).
+    ...(stream ? { stream_options: { include_usage: true } } : {}),
+    messages: [{ role: "user", content: "x".repeat(stream ? 860 : 910) }],
   });
   const file = path.join(dir, `${name}.lua`);
   fs.writeFileSync(
@@ -132,108 +81,64 @@ function luaScript(dir: string, name: string, key: string | null, stream: boolea
   return file;
 }
 
-async function seed(databaseUrl: string) {
-  const logger = createLogger({ level: "silent", format: "json" });
-  const database = await openDatabase({ url: databaseUrl, poolMax: 2, dataDir: os.tmpdir(), logger });
-  await migrateToLatest(database.db);
-  await createTenant(
-    { db: database.db, secretKey: undefined },
-    {
-      id: "bench",
-      name: "Bench",
-      preUpstreamUrl: `http://127.0.0.1:${PORTS.upstream}/v1`,
-      postUpstreamUrl: `http://127.0.0.1:${PORTS.upstream}/v1`,
-      upstreamApiKey: "sk-bench-upstream",
-    },
-    SYSTEM_ACTOR,
-  );
-  const ctx = { db: database.db, keyPepper: undefined };
-  const base = {
-    tenantId: "bench",
-    gateways: ["pre", "post"] as ("pre" | "post")[],
-    rpmLimit: 1_000_000_000,
-  };
-  const capped = await createApiUser(ctx, { ...base, name: "capped", monthlyTokenCap: 1e15 }, SYSTEM_ACTOR);
-  const uncapped = await createApiUser(
-    ctx,
-    { ...base, name: "uncapped", monthlyTokenCap: null },
-    SYSTEM_ACTOR,
-  );
-  await database.close();
-  return { capped: capped.apiKey, uncapped: uncapped.apiKey };
-}
-
 async function main(): Promise<void> {
-  const dbName = `hcp_bench_${randomBytes(4).toString("hex")}`;
-  const admin = new pg.Client({ connectionString: ADMIN_URL });
-  await admin.connect();
-  await admin.query(`CREATE DATABASE "${dbName}"`);
-  const dbUrl = new URL(ADMIN_URL);
-  dbUrl.pathname = `/${dbName}`;
-  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "hcp-bench-"));
   if (PG_CPU) pinPostgres(PG_CPU);
   try {
-    const keys = await seed(dbUrl.toString());
-    start("0", path.join(HERE, "gateway-fast-upstream.js"), [String(PORTS.upstream)]);
-    const bareProxy = start(PROXY_CPU, path.join(HERE, "gateway-bare-proxy.js"), [
-      String(PORTS.bare),
-      `http://127.0.0.1:${PORTS.upstream}`,
-    ]);
-    const bareDirectProxy = start(PROXY_CPU, path.join(HERE, "gateway-bare-proxy.js"), [
-      String(PORTS.bareDirect),
-      `http://127.0.0.1:${PORTS.upstream}`,
-      "--direct",
-    ]);
-    const gateway = start(
-      PROXY_CPU,
-      path.join(ROOT, "src/main.js"),
-      [],
-      {
-        DATABASE_URL: dbUrl.toString(),
-        HERMES_PRE_AI_API_PORT: String(PORTS.pre),
-        HERMES_POST_AI_API_PORT: String(PORTS.post),
-        HERMES_ADMIN_PORT: String(PORTS.admin),
-        HERMES_ADMIN_PASSWORD: "bench-admin-password-123456",
-        HERMES_DATA_DIR: tmp,
-        LOG_LEVEL: process.env.BENCH_LOG_LEVEL ?? "info",
-        ...(process.env.HERMES_TOKEN_LEASE_REQUESTS
-          ? { HERMES_TOKEN_LEASE_REQUESTS: process.env.HERMES_TOKEN_LEASE_REQUESTS }
-          : {}),
-      },
+    await withStack(async (stack) => {
+      const { keys, tmp } = stack;
+      const { bare: bareProxy, bareDirect: bareDirectProxy } = await stack.startReference(PROXY_CPU);
       // BENCH_PROFILE=<dir>: write a CPU profile of the gateway (only the gateway is then measured, at c=50).
-      process.env.BENCH_PROFILE ? ["--cpu-prof", `--cpu-prof-dir=${process.env.BENCH_PROFILE}`] : [],
-    );
-    await waitFor(`http://127.0.0.1:${PORTS.upstream}/v1/models`);
-    await waitFor(`http://127.0.0.1:${PORTS.bare}/v1/models`);
-    await waitFor(`http://127.0.0.1:${PORTS.bareDirect}/v1/models`);
-    await waitFor(`http://127.0.0.1:${PORTS.pre}/readyz`);
+      const nodeArgs = process.env.BENCH_PROFILE
+        ? ["--cpu-prof", `--cpu-prof-dir=${process.env.BENCH_PROFILE}`]
+        : [];
+      const { child: gateway } = await stack.startGateway(
+        PROXY_CPU,
+        process.env.HERMES_TOKEN_LEASE_REQUESTS
+          ? { HERMES_TOKEN_LEASE_REQUESTS: process.env.HERMES_TOKEN_LEASE_REQUESTS }
+          : {},
+        { nodeArgs },
+      );
+      await run(keys, tmp, bareProxy.pid!, bareDirectProxy.pid!, gateway.pid!);
+    });
+  } finally {
+    if (PG_CPU) pinPostgres(`0-${os.cpus().length - 1}`);
+  }
+}
 
+async function run(
+  keys: { capped: string; uncapped: string },
+  tmp: string,
+  barePid: number,
+  bareDirectPid: number,
+  gatewayPid: number,
+): Promise<void> {
+  {
     const targets = [
       { name: "direct", url: `http://127.0.0.1:${PORTS.upstream}/v1/chat/completions`, key: null },
       {
         name: "bare hono+undici",
         url: `http://127.0.0.1:${PORTS.bare}/v1/chat/completions`,
         key: null,
-        pid: bareProxy.pid,
+        pid: barePid,
       },
       // The same, streams written to the node response as the gateway does (see gateway-bare-proxy.ts).
       {
         name: "bare, direct stream",
         url: `http://127.0.0.1:${PORTS.bareDirect}/v1/chat/completions`,
         key: null,
-        pid: bareDirectProxy.pid,
+        pid: bareDirectPid,
       },
       {
         name: "gateway (no cap)",
         url: `http://127.0.0.1:${PORTS.pre}/v1/chat/completions`,
         key: keys.uncapped,
-        pid: gateway.pid,
+        pid: gatewayPid,
       },
       {
         name: "gateway (cap)",
         url: `http://127.0.0.1:${PORTS.pre}/v1/chat/completions`,
         key: keys.capped,
-        pid: gateway.pid,
+        pid: gatewayPid,
       },
     ];
     const scripts = targets.map((t, i) => luaScript(tmp, `t${i}`, t.key, false));
@@ -331,13 +236,6 @@ async function main(): Promise<void> {
     }
     lines.push(`all runs: ${JSON.stringify(Object.fromEntries(results))}`);
     console.log(lines.join("\n"));
-  } finally {
-    if (PG_CPU) pinPostgres(`0-${os.cpus().length - 1}`);
-    for (const c of children) c.kill("SIGTERM");
-    await new Promise((r) => setTimeout(r, 1500));
-    await admin.query(`DROP DATABASE IF EXISTS "${dbName}" WITH (FORCE)`).catch(() => undefined);
-    await admin.end();
-    fs.rmSync(tmp, { recursive: true, force: true });
   }
 }
 
