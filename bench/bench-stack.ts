@@ -23,13 +23,15 @@ const HERE = path.dirname(new URL(import.meta.url).pathname);
 export const ROOT = path.resolve(HERE, "../..");
 export const BENCH_DIR = HERE;
 
+/** BENCH_PORT_BASE (default 31000) moves every port, should something else on the machine hold these. */
+const BASE = Number(process.env.BENCH_PORT_BASE ?? 31000);
 export const PORTS = {
-  upstream: 18080,
-  bare: 18081,
-  bareDirect: 18082,
-  pre: 18645,
-  post: 18646,
-  admin: 17843,
+  upstream: BASE + 80,
+  bare: BASE + 81,
+  bareDirect: BASE + 82,
+  pre: BASE + 645,
+  post: BASE + 646,
+  admin: BASE + 843,
 };
 
 /** Sets the CPU affinity of every PostgreSQL process (all threads). */

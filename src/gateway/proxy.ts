@@ -12,6 +12,7 @@ import type { Exchange } from "./exchange.js";
 import { readJsonBody, type JsonBody } from "./upstream/request-body.js";
 import { SseAssembler, type StreamKind } from "./upstream/sse-assembler.js";
 import { relaySse } from "./upstream/sse-tap.js";
+import { withIncludeUsage } from "./upstream/stream-options.js";
 import {
   ClientAbortedError,
   type UpstreamClient,
@@ -52,12 +53,7 @@ export async function proxyRequest(c: Context, ctx: ProxyContext, kind: RouteKin
   const wantsUsage =
     (body?.json.stream_options as { include_usage?: unknown } | undefined)?.include_usage === true;
   const addUsage = ex.stream && kind !== "responses" && !wantsUsage;
-  const outgoing = addUsage
-    ? JSON.stringify({
-        ...body!.json,
-        stream_options: { ...(body!.json.stream_options as object), include_usage: true },
-      })
-    : (body?.text ?? null);
+  const outgoing = addUsage ? withIncludeUsage(body!.text, body!.json) : (body?.text ?? null);
 
   const url = c.req.url;
   const target = upstreamTarget(ex.tenant!, ctx.gateway, url.slice(url.indexOf("/", 8)));
