@@ -12,12 +12,10 @@
  * direct call's) of the same round, as median and range over rounds. Use many short rounds for those (e.g.
  * BENCH_SECONDS=3 BENCH_ROUNDS=12): on a VM whose speed drifts, same-round ratios are the steadier reading.
  */
-import { execFileSync } from "node:child_process";
-import fs from "node:fs";
 import os from "node:os";
-import path from "node:path";
 import { pinPostgres, PORTS, withStack } from "./bench-stack.js";
 import { cpuSeconds } from "./proc-cpu.js";
+import { luaScript, runWrk, type WrkResult } from "./wrk.js";
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 8);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 2);
@@ -33,53 +31,9 @@ const PROXY_CPU = process.env.BENCH_PROXY_CPU ?? "1";
  */
 const PG_CPU = process.env.BENCH_PG_CPU;
 
-/** cpuUs: CPU (user + system) the measured proxy process used per request, when one was named. */
-type WrkResult = { rps: number; p50: number; p99: number; cpuUs: number | null };
-
-/** Runs wrk pinned to core 0 and reads requests/s and the latency percentiles (in ms). */
-function wrk(url: string, connections: number, script: string, pid?: number): WrkResult {
-  const cpu0 = pid ? cpuSeconds(pid) : 0;
-  const out = execFileSync(
-    "taskset",
-    ["-c", "0", "wrk", "-t1", `-c${connections}`, `-d${SECONDS}s`, "--latency", "-s", script, url],
-    { encoding: "utf8", timeout: (SECONDS + 30) * 1000 },
-  );
-  const ms = (label: string): number => {
-    const m = new RegExp(`^\\s*${label}%\\s+([\\d.]+)(us|ms|s)`, "m").exec(out);
-    if (!m) throw new Error(`cannot read ${label}% from wrk output:\n${out}`);
-    const v = Number(m[1]);
-    return m[2] === "us" ? v / 1000 : m[2] === "s" ? v * 1000 : v;
-  };
-  const rps = Number(/Requests\/sec:\s+([\d.]+)/.exec(out)?.[1]);
-  const non2xx = /Non-2xx or 3xx responses: (\d+)/.exec(out);
-  if (non2xx) throw new Error(`wrk saw ${non2xx[1]} error responses at ${url}:\n${out}`);
-  const requests = Number(/(\d+) requests in/.exec(out)?.[1]);
-  const cpuUs = pid ? ((cpuSeconds(pid) - cpu0) * 1e6) / requests : null;
-  return { rps, p50: ms("50"), p99: ms("99"), cpuUs };
-}
-
-function luaScript(dir: string, name: string, key: string | null, stream: boolean): string {
-  // About 1 KB of JSON, like the peer measurements.
-  const body = JSON.stringify({
-    model: "bench",
-    max_tokens: 16,
-    stream,
-    // As in issue 21's figures: the client asks for usage itself (the gateway then has no chunk to hide).
-    ...(stream ? { stream_options: { include_usage: true } } : {}),
-    messages: [{ role: "user", content: "x".repeat(stream ? 860 : 910) }],
-  });
-  const file = path.join(dir, `${name}.lua`);
-  fs.writeFileSync(
-    file,
-    [
-      `wrk.method = "POST"`,
-      `wrk.body = '${body}'`,
-      `wrk.headers["Content-Type"] = "application/json"`,
-      ...(key ? [`wrk.headers["Authorization"] = "Bearer ${key}"`] : []),
-    ].join("\n"),
-  );
-  return file;
-}
+/** Runs wrk pinned to core 0 (requests/s, latency percentiles in ms, CPU per request of the process `pid`). */
+const wrk = (url: string, connections: number, script: string, pid?: number): WrkResult =>
+  runWrk(url, connections, SECONDS, script, pid ? () => cpuSeconds(pid) : undefined);
 
 async function main(): Promise<void> {
   if (PG_CPU) pinPostgres(PG_CPU);
