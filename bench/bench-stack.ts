@@ -138,6 +138,13 @@ export async function withStack(body: (stack: Stack) => Promise<void>): Promise<
     children.push(child);
     return child;
   };
+  // Interrupted (Ctrl-C, a timeout): the children go too, rather than hold the ports.
+  const interrupted = () => {
+    for (const c of children) c.kill("SIGKILL");
+    process.exit(130);
+  };
+  process.once("SIGINT", interrupted);
+  process.once("SIGTERM", interrupted);
   try {
     const keys = await seed(databaseUrl);
     await body({
