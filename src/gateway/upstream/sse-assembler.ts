@@ -174,6 +174,8 @@ function parseEvent(block: string): Json | null {
 
 /** The `data:` payload of an SSE event block (several data lines joined by newlines), or null. */
 function dataOf(block: string): string | null {
+  // Nearly every event is one `data: …` line.
+  if (block.startsWith("data: ") && !block.includes("\n")) return block.slice(6);
   let data: string | null = null;
   let start = 0;
   while (start <= block.length) {
