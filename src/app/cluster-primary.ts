@@ -8,7 +8,7 @@
 import cluster, { type Worker } from "node:cluster";
 import { RateLimiterClusterMaster } from "rate-limiter-flexible";
 import type { Config } from "../config/config.js";
-import { openDatabase } from "../db/database.js";
+import { withDatabase } from "../db/database.js";
 import type { Logger } from "../logging/logger.js";
 import { createPrimaryRouter, type WorkerIdentity, type WorkerSummary } from "./cluster-ipc.js";
 import { bootstrapDatabase } from "./create-deps.js";
@@ -30,17 +30,9 @@ type Slot = {
 };
 
 export async function runPrimary(config: Config, logger: Logger, count: number): Promise<void> {
-  const database = await openDatabase({
-    url: config.database.url,
-    poolMax: 2,
-    dataDir: config.dataDir,
-    logger,
-  });
-  try {
-    await bootstrapDatabase(database, config, logger);
-  } finally {
-    await database.close();
-  }
+  await withDatabase({ url: config.database.url, dataDir: config.dataDir, logger }, (database) =>
+    bootstrapDatabase(database, config, logger),
+  );
 
   // Installs its own handler for its own channel on cluster "message".
   new RateLimiterClusterMaster();
