@@ -21,7 +21,16 @@ app.all("/v1/*", async (c) => {
     origin,
     path: c.req.path,
     method: c.req.method as "GET" | "POST",
-    headers: { "content-type": "application/json" },
+    headers: {
+      "content-type": "application/json",
+      // The long-stream bench's pacing (gateway-fast-upstream.ts); the gateway passes client headers on as well.
+      ...(c.req.header("x-bench-events")
+        ? {
+            "x-bench-events": c.req.header("x-bench-events")!,
+            "x-bench-interval-ms": c.req.header("x-bench-interval-ms") ?? "40",
+          }
+        : {}),
+    },
     body,
   });
   const type = String(res.headers["content-type"] ?? "application/json");

@@ -12,25 +12,13 @@
  * direct call's) of the same round, as median and range over rounds. Use many short rounds for those (e.g.
  * BENCH_SECONDS=3 BENCH_ROUNDS=12): on a VM whose speed drifts, same-round ratios are the steadier reading.
  */
-import { execFileSync, spawn, type ChildProcess } from "node:child_process";
-import { randomBytes } from "node:crypto";
-import fs from "node:fs";
 import os from "node:os";
-import path from "node:path";
-import pg from "pg";
-import { SYSTEM_ACTOR } from "../src/admin-events/admin-events.repository.js";
-import { openDatabase } from "../src/db/database.js";
-import { migrateToLatest } from "../src/db/migrate.js";
-import { createApiUser } from "../src/keys/keys.service.js";
-import { createLogger } from "../src/logging/logger.js";
-import { createTenant } from "../src/tenants/tenants.service.js";
-import { cpuSeconds, postgresPids } from "./proc-cpu.js";
+import { pinPostgres, PORTS, withStack } from "./bench-stack.js";
+import { cpuSeconds } from "./proc-cpu.js";
+import { luaScript, runWrk, type WrkResult } from "./wrk.js";
 
-const ADMIN_URL = process.env.TEST_DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/postgres";
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 8);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 2);
-const HERE = path.dirname(new URL(import.meta.url).pathname);
-const ROOT = path.resolve(HERE, "../..");
 /**
  * BENCH_PROXY_CPU=0 puts the proxies on wrk's and the upstream's core: no cross-core wake-up on a hop, and PostgreSQL
  * (not pinned) has the other core to itself instead of sharing the gateway's.
@@ -43,197 +31,68 @@ const PROXY_CPU = process.env.BENCH_PROXY_CPU ?? "1";
  */
 const PG_CPU = process.env.BENCH_PG_CPU;
 
-/** Sets the CPU affinity of every PostgreSQL process (all threads). */
-function pinPostgres(cpus: string): void {
-  for (const pid of postgresPids()) {
-    try {
-      execFileSync("taskset", ["-a", "-p", "-c", cpus, String(pid)], { stdio: "ignore" });
-    } catch {
-      // exited meanwhile
-    }
-  }
-}
-
-const PORTS = { upstream: 18080, bare: 18081, bareDirect: 18082, pre: 18645, post: 18646, admin: 17843 };
-const children: ChildProcess[] = [];
-
-function start(
-  cpu: string,
-  script: string,
-  args: string[],
-  env: Record<string, string> = {},
-  nodeArgs: string[] = [],
-): ChildProcess {
-  const child = spawn("taskset", ["-c", cpu, process.execPath, ...nodeArgs, script, ...args], {
-    env: { PATH: process.env.PATH ?? "/usr/bin:/bin", ...env },
-    stdio: ["ignore", "ignore", "inherit"],
-  });
-  children.push(child);
-  return child;
-}
-
-async function waitFor(url: string): Promise<void> {
-  for (let i = 0; i < 200; i++) {
-    try {
-      const r = await fetch(url);
-      await r.text();
-      if (r.status < 500) return;
-    } catch {
-      // not up yet
-    }
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error(`${url} did not come up`);
-}
-
-/** cpuUs: CPU (user + system) the measured proxy process used per request, when one was named. */
-type WrkResult = { rps: number; p50: number; p99: number; cpuUs: number | null };
-
-/** Runs wrk pinned to core 0 and reads requests/s and the latency percentiles (in ms). */
-function wrk(url: string, connections: number, script: string, pid?: number): WrkResult {
-  const cpu0 = pid ? cpuSeconds(pid) : 0;
-  const out = execFileSync(
-    "taskset",
-    ["-c", "0", "wrk", "-t1", `-c${connections}`, `-d${SECONDS}s`, "--latency", "-s", script, url],
-    { encoding: "utf8", timeout: (SECONDS + 30) * 1000 },
-  );
-  const ms = (label: string): number => {
-    const m = new RegExp(`^\\s*${label}%\\s+([\\d.]+)(us|ms|s)`, "m").exec(out);
-    if (!m) throw new Error(`cannot read ${label}% from wrk output:\n${out}`);
-    const v = Number(m[1]);
-    return m[2] === "us" ? v / 1000 : m[2] === "s" ? v * 1000 : v;
-  };
-  const rps = Number(/Requests\/sec:\s+([\d.]+)/.exec(out)?.[1]);
-  const non2xx = /Non-2xx or 3xx responses: (\d+)/.exec(out);
-  if (non2xx) throw new Error(`wrk saw ${non2xx[1]} error responses at ${url}:\n${out}`);
-  const requests = Number(/(\d+) requests in/.exec(out)?.[1]);
-  const cpuUs = pid ? ((cpuSeconds(pid) - cpu0) * 1e6) / requests : null;
-  return { rps, p50: ms("50"), p99: ms("99"), cpuUs };
-}
-
-function luaScript(dir: string, name: string, key: string | null, stream: boolean): string {
-  // About 1 KB of JSON, like the peer measurements.
-  const body = JSON.stringify({
-    model: "bench",
-    max_tokens: 16,
-    stream,
-    messages: [{ role: "user", content: "x".repeat(stream ? 900 : 910) }],
-  });
-  const file = path.join(dir, `${name}.lua`);
-  fs.writeFileSync(
-    file,
-    [
-      `wrk.method = "POST"`,
-      `wrk.body = '${body}'`,
-      `wrk.headers["Content-Type"] = "application/json"`,
-      ...(key ? [`wrk.headers["Authorization"] = "Bearer ${key}"`] : []),
-    ].join("\n"),
-  );
-  return file;
-}
-
-async function seed(databaseUrl: string) {
-  const logger = createLogger({ level: "silent", format: "json" });
-  const database = await openDatabase({ url: databaseUrl, poolMax: 2, dataDir: os.tmpdir(), logger });
-  await migrateToLatest(database.db);
-  await createTenant(
-    { db: database.db, secretKey: undefined },
-    {
-      id: "bench",
-      name: "Bench",
-      preUpstreamUrl: `http://127.0.0.1:${PORTS.upstream}/v1`,
-      postUpstreamUrl: `http://127.0.0.1:${PORTS.upstream}/v1`,
-      upstreamApiKey: "sk-bench-upstream",
-    },
-    SYSTEM_ACTOR,
-  );
-  const ctx = { db: database.db, keyPepper: undefined };
-  const base = {
-    tenantId: "bench",
-    gateways: ["pre", "post"] as ("pre" | "post")[],
-    rpmLimit: 1_000_000_000,
-  };
-  const capped = await createApiUser(ctx, { ...base, name: "capped", monthlyTokenCap: 1e15 }, SYSTEM_ACTOR);
-  const uncapped = await createApiUser(
-    ctx,
-    { ...base, name: "uncapped", monthlyTokenCap: null },
-    SYSTEM_ACTOR,
-  );
-  await database.close();
-  return { capped: capped.apiKey, uncapped: uncapped.apiKey };
-}
+/** Runs wrk pinned to core 0 (requests/s, latency percentiles in ms, CPU per request of the process `pid`). */
+const wrk = (url: string, connections: number, script: string, pid?: number): WrkResult =>
+  runWrk(url, connections, SECONDS, script, pid ? () => cpuSeconds(pid) : undefined);
 
 async function main(): Promise<void> {
-  const dbName = `hcp_bench_${randomBytes(4).toString("hex")}`;
-  const admin = new pg.Client({ connectionString: ADMIN_URL });
-  await admin.connect();
-  await admin.query(`CREATE DATABASE "${dbName}"`);
-  const dbUrl = new URL(ADMIN_URL);
-  dbUrl.pathname = `/${dbName}`;
-  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "hcp-bench-"));
   if (PG_CPU) pinPostgres(PG_CPU);
   try {
-    const keys = await seed(dbUrl.toString());
-    start("0", path.join(HERE, "gateway-fast-upstream.js"), [String(PORTS.upstream)]);
-    const bareProxy = start(PROXY_CPU, path.join(HERE, "gateway-bare-proxy.js"), [
-      String(PORTS.bare),
-      `http://127.0.0.1:${PORTS.upstream}`,
-    ]);
-    const bareDirectProxy = start(PROXY_CPU, path.join(HERE, "gateway-bare-proxy.js"), [
-      String(PORTS.bareDirect),
-      `http://127.0.0.1:${PORTS.upstream}`,
-      "--direct",
-    ]);
-    const gateway = start(
-      PROXY_CPU,
-      path.join(ROOT, "src/main.js"),
-      [],
-      {
-        DATABASE_URL: dbUrl.toString(),
-        HERMES_PRE_AI_API_PORT: String(PORTS.pre),
-        HERMES_POST_AI_API_PORT: String(PORTS.post),
-        HERMES_ADMIN_PORT: String(PORTS.admin),
-        HERMES_ADMIN_PASSWORD: "bench-admin-password-123456",
-        HERMES_DATA_DIR: tmp,
-        LOG_LEVEL: process.env.BENCH_LOG_LEVEL ?? "info",
-        ...(process.env.HERMES_TOKEN_LEASE_REQUESTS
-          ? { HERMES_TOKEN_LEASE_REQUESTS: process.env.HERMES_TOKEN_LEASE_REQUESTS }
-          : {}),
-      },
+    await withStack(async (stack) => {
+      const { keys, tmp } = stack;
+      const { bare: bareProxy, bareDirect: bareDirectProxy } = await stack.startReference(PROXY_CPU);
       // BENCH_PROFILE=<dir>: write a CPU profile of the gateway (only the gateway is then measured, at c=50).
-      process.env.BENCH_PROFILE ? ["--cpu-prof", `--cpu-prof-dir=${process.env.BENCH_PROFILE}`] : [],
-    );
-    await waitFor(`http://127.0.0.1:${PORTS.upstream}/v1/models`);
-    await waitFor(`http://127.0.0.1:${PORTS.bare}/v1/models`);
-    await waitFor(`http://127.0.0.1:${PORTS.bareDirect}/v1/models`);
-    await waitFor(`http://127.0.0.1:${PORTS.pre}/readyz`);
+      const nodeArgs = process.env.BENCH_PROFILE
+        ? ["--cpu-prof", `--cpu-prof-dir=${process.env.BENCH_PROFILE}`]
+        : [];
+      const { child: gateway } = await stack.startGateway(
+        PROXY_CPU,
+        process.env.HERMES_TOKEN_LEASE_REQUESTS
+          ? { HERMES_TOKEN_LEASE_REQUESTS: process.env.HERMES_TOKEN_LEASE_REQUESTS }
+          : {},
+        { nodeArgs },
+      );
+      await run(keys, tmp, bareProxy.pid!, bareDirectProxy.pid!, gateway.pid!);
+    });
+  } finally {
+    if (PG_CPU) pinPostgres(`0-${os.cpus().length - 1}`);
+  }
+}
 
+async function run(
+  keys: { capped: string; uncapped: string },
+  tmp: string,
+  barePid: number,
+  bareDirectPid: number,
+  gatewayPid: number,
+): Promise<void> {
+  {
     const targets = [
       { name: "direct", url: `http://127.0.0.1:${PORTS.upstream}/v1/chat/completions`, key: null },
       {
         name: "bare hono+undici",
         url: `http://127.0.0.1:${PORTS.bare}/v1/chat/completions`,
         key: null,
-        pid: bareProxy.pid,
+        pid: barePid,
       },
       // The same, streams written to the node response as the gateway does (see gateway-bare-proxy.ts).
       {
         name: "bare, direct stream",
         url: `http://127.0.0.1:${PORTS.bareDirect}/v1/chat/completions`,
         key: null,
-        pid: bareDirectProxy.pid,
+        pid: bareDirectPid,
       },
       {
         name: "gateway (no cap)",
         url: `http://127.0.0.1:${PORTS.pre}/v1/chat/completions`,
         key: keys.uncapped,
-        pid: gateway.pid,
+        pid: gatewayPid,
       },
       {
         name: "gateway (cap)",
         url: `http://127.0.0.1:${PORTS.pre}/v1/chat/completions`,
         key: keys.capped,
-        pid: gateway.pid,
+        pid: gatewayPid,
       },
     ];
     const scripts = targets.map((t, i) => luaScript(tmp, `t${i}`, t.key, false));
@@ -331,13 +190,6 @@ async function main(): Promise<void> {
     }
     lines.push(`all runs: ${JSON.stringify(Object.fromEntries(results))}`);
     console.log(lines.join("\n"));
-  } finally {
-    if (PG_CPU) pinPostgres(`0-${os.cpus().length - 1}`);
-    for (const c of children) c.kill("SIGTERM");
-    await new Promise((r) => setTimeout(r, 1500));
-    await admin.query(`DROP DATABASE IF EXISTS "${dbName}" WITH (FORCE)`).catch(() => undefined);
-    await admin.end();
-    fs.rmSync(tmp, { recursive: true, force: true });
   }
 }
 

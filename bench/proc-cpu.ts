@@ -33,3 +33,29 @@ export function postgresPids(): number[] {
   }
   return pids;
 }
+
+/** Resident memory of a process in bytes (VmRSS); 0 once it is gone. */
+export function rssBytes(pid: number): number {
+  try {
+    const m = /VmRSS:\s+(\d+) kB/.exec(fs.readFileSync(`/proc/${pid}/status`, "utf8"));
+    return m ? Number(m[1]) * 1024 : 0;
+  } catch {
+    return 0;
+  }
+}
+
+/** A process and all its descendants (a cluster primary and its workers), from /proc/<pid>/task/<tid>/children. */
+export function processTree(pid: number): number[] {
+  const out = [pid];
+  for (let i = 0; i < out.length; i++) {
+    try {
+      for (const tid of fs.readdirSync(`/proc/${out[i]}/task`)) {
+        const kids = fs.readFileSync(`/proc/${out[i]}/task/${tid}/children`, "utf8").trim();
+        if (kids) out.push(...kids.split(/\s+/).map(Number));
+      }
+    } catch {
+      // exited meanwhile
+    }
+  }
+  return out;
+}

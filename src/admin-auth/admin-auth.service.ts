@@ -134,13 +134,19 @@ export async function startAdminAuth(
   db: Kysely<DB>,
   config: Pick<Config, "admin">,
   logger: Logger,
+  /**
+   * credentialsStored: ensureAdminCredentials ran already (at bootstrap); clusterWorker: the login counters live in
+   * the cluster primary.
+   */
+  options: { credentialsStored?: boolean; clusterWorker?: boolean } = {},
 ): Promise<StartedAdminAuth> {
-  await ensureAdminCredentials(db, config.admin, logger);
+  if (!options.credentialsStored) await ensureAdminCredentials(db, config.admin, logger);
   const auth = createAdminAuth({
     db,
     username: config.admin.username,
     sessionTtlHours: config.admin.sessionTtlHours,
     logger,
+    limiter: createLoginLimiter(undefined, { clusterWorker: options.clusterWorker }),
   });
   const purge = () =>
     auth.purgeExpiredSessions().then(

@@ -3,7 +3,7 @@
  * and total failures per IP per day. Only failures count; a success resets the username+IP pair.
  */
 import { createHash } from "node:crypto";
-import { RateLimiterMemory, type RateLimiterAbstract } from "rate-limiter-flexible";
+import { RateLimiterCluster, RateLimiterMemory, type RateLimiterAbstract } from "rate-limiter-flexible";
 
 export type LoginLimits = {
   /** Consecutive failures allowed per username+IP before a block. */
@@ -40,14 +40,19 @@ function pairKey(ip: string, username: string): string {
   return `${ip}|${createHash("sha256").update(username, "utf8").digest("hex").slice(0, 32)}`;
 }
 
-export function createLoginLimiter(limits: LoginLimits = DEFAULT_LOGIN_LIMITS): LoginLimiter {
-  // Per instance: with several replicas an attacker gets the limit once per replica, still far from a useful rate.
-  const pair: RateLimiterAbstract = new RateLimiterMemory({
+export function createLoginLimiter(
+  limits: LoginLimits = DEFAULT_LOGIN_LIMITS,
+  options: { clusterWorker?: boolean } = {},
+): LoginLimiter {
+  // Per host: the workers of one host count in the cluster primary's memory (rate-limiter-flexible's cluster store);
+  // with several replicas an attacker gets the limit once per replica, still far from a useful rate.
+  const Limiter = options.clusterWorker ? RateLimiterCluster : RateLimiterMemory;
+  const pair: RateLimiterAbstract = new Limiter({
     keyPrefix: "login_pair",
     points: limits.pairFailures,
     duration: DAY_SECONDS,
   });
-  const perIp: RateLimiterAbstract = new RateLimiterMemory({
+  const perIp: RateLimiterAbstract = new Limiter({
     keyPrefix: "login_ip",
     points: limits.ipFailuresPerDay,
     duration: DAY_SECONDS,

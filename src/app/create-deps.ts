@@ -3,6 +3,7 @@
  * them explicitly to the app factories.
  */
 import { startAdminAuth, type AdminAuth } from "../admin-auth/admin-auth.service.js";
+import { ensureAdminCredentials } from "../admin-auth/admin-credentials.js";
 import { createAuditWriter, type AuditWriter } from "../audit/audit-writer.js";
 import type { Config } from "../config/config.js";
 import { openDatabase, type Database } from "../db/database.js";
@@ -12,7 +13,9 @@ import { createGatewayServices, type GatewayServices } from "../gateway/gateway-
 import type { ReadinessCheck } from "../http/create-app.js";
 import type { Logger } from "../logging/logger.js";
 import { ensureDefaultTenant } from "../tenants/default-tenant.js";
+import type { WorkerIdentity, WorkerSummary } from "./cluster-ipc.js";
 import { Lifecycle } from "./lifecycle.js";
+import { spoolDirOf, strandedSpoolDirs } from "./workers.js";
 
 export interface Deps {
   readonly config: Config;
@@ -27,10 +30,41 @@ export interface Deps {
   readonly adminAuth: AdminAuth;
   /** Key verifier, rate limiter, usage meter and upstream client shared by both gateways (src/gateway). */
   readonly gateway: GatewayServices;
+  /** This process as a cluster worker, or null when it is the only process. */
+  readonly worker: WorkerIdentity | null;
+  /** Every worker process of this host (the admin status lists them); this process alone when it is the only one. */
+  workers(): Promise<WorkerSummary[]>;
 }
 
-export async function createDeps(config: Config, logger: Logger): Promise<Deps> {
+export type ProcessRole = {
+  /** Set in a cluster worker: the primary ran the migrations and stored the admin credentials already. */
+  worker: WorkerIdentity | null;
+  /** A worker asks the primary for the list of workers. */
+  listWorkers?: () => Promise<WorkerSummary[]>;
+};
+
+/**
+ * What runs once per start, before any listener: migrations, the default tenant, the admin credentials. A single
+ * process runs it in createDeps; the cluster primary runs it before it starts its workers.
+ */
+export async function bootstrapDatabase(database: Database, config: Config, logger: Logger): Promise<void> {
+  const { applied } = await migrateToLatest(database.db);
+  if (applied.length > 0) logger.info({ applied }, "database: migrations applied");
+  const tenant = await ensureDefaultTenant(database.db, config.defaultTenant);
+  if (tenant.created) logger.info("tenants: created the default tenant");
+  if (tenant.updated.length > 0)
+    logger.info({ fields: tenant.updated }, "tenants: default tenant upstreams updated from the environment");
+  await ensureAdminCredentials(database.db, config.admin, logger);
+}
+
+export async function createDeps(
+  config: Config,
+  logger: Logger,
+  role: ProcessRole = { worker: null },
+): Promise<Deps> {
+  const worker = role.worker;
   const lifecycle = new Lifecycle(logger);
+  const startedAt = new Date();
   const database = await openDatabase({
     url: config.database.url,
     poolMax: config.database.poolMax,
@@ -40,16 +74,12 @@ export async function createDeps(config: Config, logger: Logger): Promise<Deps> 
   lifecycle.onClose("database", () => database.close());
   let adminAuth: AdminAuth;
   try {
-    const { applied } = await migrateToLatest(database.db);
-    if (applied.length > 0) logger.info({ applied }, "database: migrations applied");
-    const tenant = await ensureDefaultTenant(database.db, config.defaultTenant);
-    if (tenant.created) logger.info("tenants: created the default tenant");
-    if (tenant.updated.length > 0)
-      logger.info(
-        { fields: tenant.updated },
-        "tenants: default tenant upstreams updated from the environment",
-      );
-    const startedAuth = await startAdminAuth(database.db, config, logger);
+    if (!worker) await bootstrapDatabase(database, config, logger);
+    // Credentials were stored by bootstrapDatabase (here, or in the cluster primary).
+    const startedAuth = await startAdminAuth(database.db, config, logger, {
+      credentialsStored: true,
+      clusterWorker: worker !== null,
+    });
     lifecycle.onClose("admin session purge", startedAuth.stop);
     adminAuth = startedAuth;
   } catch (err) {
@@ -57,22 +87,28 @@ export async function createDeps(config: Config, logger: Logger): Promise<Deps> 
     throw err;
   }
   // Drained after the listeners stop (nothing records any more) and before the database closes.
+  const index = worker?.index ?? 0;
   const audit = await createAuditWriter({
     db: database.db,
     copyFrom: database.copyFrom,
     config,
     logger,
+    spoolDir: spoolDirOf(config.dataDir, index),
+    // Worker 0 (or the only process) takes over the spools of workers a previous run had and this one has not.
+    adoptSpoolDirs: index === 0 ? strandedSpoolDirs(config.dataDir, worker?.count ?? 1) : [],
+    // Partitions ahead and retention once per host, not once per worker.
+    maintenance: index === 0,
   }).catch(async (err: unknown) => {
     await lifecycle.close();
     throw err;
   });
   lifecycle.onDrain("audit", () => audit.drain(Math.max(config.shutdownGraceMs, 1_000)));
-  const gateway = await createGatewayServices(config, logger, database, lifecycle).catch(
-    async (err: unknown) => {
-      await lifecycle.close();
-      throw err;
-    },
-  );
+  const gateway = await createGatewayServices(config, logger, database, lifecycle, {
+    clusterWorker: worker !== null,
+  }).catch(async (err: unknown) => {
+    await lifecycle.close();
+    throw err;
+  });
 
   return {
     config,
@@ -80,9 +116,13 @@ export async function createDeps(config: Config, logger: Logger): Promise<Deps> 
     database,
     readiness: createReadinessCheck(database),
     lifecycle,
-    startedAt: new Date(),
+    startedAt,
     audit,
     adminAuth,
     gateway,
+    worker,
+    workers:
+      role.listWorkers ??
+      (async () => [{ index: 0, pid: process.pid, started_at: startedAt.toISOString(), restarts: 0 }]),
   };
 }

@@ -6,7 +6,7 @@ import type { Config } from "../config/config.js";
 import type { Logger } from "../logging/logger.js";
 import { createAdminApp } from "../admin/admin-app.js";
 import { createGatewayApp } from "../gateway/gateway-app.js";
-import { createDeps, type Deps } from "./create-deps.js";
+import { createDeps, type Deps, type ProcessRole } from "./create-deps.js";
 import { closeGracefully, listen, type RunningListener } from "./listeners.js";
 
 export type RunningService = {
@@ -16,8 +16,12 @@ export type RunningService = {
   stop(): Promise<void>;
 };
 
-export async function startService(config: Config, logger: Logger): Promise<RunningService> {
-  const deps = await createDeps(config, logger);
+export async function startService(
+  config: Config,
+  logger: Logger,
+  role?: ProcessRole,
+): Promise<RunningService> {
+  const deps = await createDeps(config, logger, role);
   const host = config.http.bindHost;
   const listeners: RunningListener[] = [];
   try {
@@ -35,7 +39,10 @@ export async function startService(config: Config, logger: Logger): Promise<Runn
   }
   const portOf = (name: string) => listeners.find((l) => l.name === name)!.port;
   const ports = { admin: portOf("admin"), pre: portOf("pre"), post: portOf("post") };
-  logger.info({ host, ...ports, database: deps.database.kind }, "service: listening");
+  logger.info(
+    { host, ...ports, database: deps.database.kind, ...(deps.worker && { worker: deps.worker.index }) },
+    "service: listening",
+  );
 
   let stopping: Promise<void> | null = null;
   const stop = () =>

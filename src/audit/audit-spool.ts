@@ -26,6 +26,11 @@ export type Segment = {
 
 export type SpoolOptions = {
   dir: string;
+  /**
+   * Spool directories of instances that no longer run (worker indexes past the current count): their segments are
+   * moved into `dir`, numbered after its own, and replayed with them.
+   */
+  adopt?: readonly string[];
   /** Rotate the active segment once it grows past this. */
   segmentMaxBytes: number;
 };
@@ -39,6 +44,7 @@ export class AuditSpool {
 
   constructor(private readonly options: SpoolOptions) {
     fs.mkdirSync(options.dir, { recursive: true });
+    adoptSegments(options.dir, options.adopt ?? []);
     let maxSeq = 0;
     // Whatever a previous run left (crash, or a drain that could not reach the database) is replayed.
     for (const name of fs.readdirSync(options.dir).sort()) {
@@ -142,6 +148,32 @@ export class AuditSpool {
   totals(): { files: number; bytes: number } {
     const all = this.active ? [...this.closed, this.active] : this.closed;
     return { files: all.length, bytes: all.reduce((n, s) => n + s.bytes, 0) };
+  }
+}
+
+/** The sequence numbers and names of a directory's segment files, oldest first. */
+function segmentsIn(dir: string): { seq: number; name: string; ext: string }[] {
+  return fs
+    .readdirSync(dir)
+    .sort()
+    .flatMap((name) => {
+      const m = SEGMENT_FILE.exec(name);
+      return m ? [{ seq: Number(m[1]), name, ext: m[2]! }] : [];
+    });
+}
+
+/** Renames (atomic, same file system) every segment of `from` into `dir` after dir's own, then removes `from`. */
+function adoptSegments(dir: string, from: readonly string[]): void {
+  let seq = segmentsIn(dir).reduce((max, s) => Math.max(max, s.seq), 0);
+  for (const other of from) {
+    for (const s of segmentsIn(other)) {
+      seq++;
+      fs.renameSync(
+        path.join(other, s.name),
+        path.join(dir, `audit-${String(seq).padStart(12, "0")}.${s.ext}`),
+      );
+    }
+    fs.rmSync(other, { recursive: true, force: true });
   }
 }
 

@@ -89,6 +89,15 @@ export type AuditWriterOptions = {
   config: Pick<Config, "dataDir" | "audit">;
   logger: Logger;
   now?: () => Date;
+  /** This process's spool directory; default <dataDir>/audit-spool. One per process (each worker has its own). */
+  spoolDir?: string;
+  /** Spool directories of workers that no longer run, taken over and replayed by this writer. */
+  adoptSpoolDirs?: readonly string[];
+  /**
+   * Whether this process creates partitions ahead and applies retention (default true). With several workers only
+   * one does; every writer still creates a missing partition when a record needs it.
+   */
+  maintenance?: boolean;
 };
 
 /**
@@ -147,6 +156,7 @@ class BatchAuditWriter implements AuditWriter {
   private readonly quarantineFile: string;
   /** The write loop's outage: logged when it starts spooling and when it is back to live mode, not per retry. */
   private readonly writeLog: FailureLog;
+  private readonly maintenance: boolean;
 
   constructor(options: AuditWriterOptions) {
     this.db = options.db;
@@ -158,9 +168,11 @@ class BatchAuditWriter implements AuditWriter {
     this.flushMs = options.config.audit.flushMs;
     this.retentionDays = options.config.audit.retentionDays;
     this.spool = new AuditSpool({
-      dir: path.resolve(options.config.dataDir, "audit-spool"),
+      dir: options.spoolDir ?? path.resolve(options.config.dataDir, "audit-spool"),
       segmentMaxBytes: SEGMENT_MAX_BYTES,
+      adopt: options.adoptSpoolDirs ?? [],
     });
+    this.maintenance = options.maintenance ?? true;
     this.quarantineFile = path.resolve(options.config.dataDir, "audit-quarantine.jsonl");
   }
 
@@ -171,12 +183,14 @@ class BatchAuditWriter implements AuditWriter {
         { files: left.files, bytes: left.bytes },
         "audit: replaying the spool left by the previous run",
       );
-    await this.runMaintenance();
+    if (this.maintenance) await this.runMaintenance();
     this.schedule(this.flushMs);
     this.fsyncTimer = setInterval(() => void this.spool.sync(), FSYNC_MS);
     this.fsyncTimer.unref();
-    this.maintenanceTimer = setInterval(() => void this.runMaintenance(), MAINTENANCE_MS);
-    this.maintenanceTimer.unref();
+    if (this.maintenance) {
+      this.maintenanceTimer = setInterval(() => void this.runMaintenance(), MAINTENANCE_MS);
+      this.maintenanceTimer.unref();
+    }
   }
 
   record(record: AuditRecord): void {

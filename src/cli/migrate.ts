@@ -3,25 +3,17 @@
  * operators who want to migrate before rolling out, and for tests of concurrent migration.
  */
 import { ConfigError, loadConfig } from "../config/config.js";
-import { errSummary, openDatabase } from "../db/database.js";
+import { errSummary, withDatabase } from "../db/database.js";
 import { migrateToLatest } from "../db/migrate.js";
 import { createLogger } from "../logging/logger.js";
 
 try {
   const config = loadConfig();
   const logger = createLogger(config.log);
-  const database = await openDatabase({
-    url: config.database.url,
-    poolMax: 2,
-    dataDir: config.dataDir,
-    logger,
-  });
-  try {
+  await withDatabase({ url: config.database.url, dataDir: config.dataDir, logger }, async (database) => {
     const { applied } = await migrateToLatest(database.db);
     logger.info({ applied }, applied.length > 0 ? "migrations applied" : "database already up to date");
-  } finally {
-    await database.close();
-  }
+  });
 } catch (err) {
   const message =
     err instanceof ConfigError

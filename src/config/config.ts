@@ -33,6 +33,7 @@ export const ENV_VARS = [
   "HERMES_AUDIT_QUEUE_SIZE",
   "HERMES_AUDIT_FLUSH_MS",
   "HERMES_SHUTDOWN_GRACE_MS",
+  "HERMES_WORKERS",
   "HERMES_GIT_COMMIT",
   "LOG_LEVEL",
   "LOG_FORMAT",
@@ -127,6 +128,16 @@ const envSchema = z.object({
     .int()
     .min(0, "must be >= 0")
     .default(10_000),
+  HERMES_WORKERS: z
+    .union([
+      z.literal("auto"),
+      z.coerce
+        .number({ error: 'must be "auto" or a number of processes' })
+        .int("must be a whole number")
+        .min(1, "must be at least 1")
+        .max(256, "must be at most 256"),
+    ])
+    .default("auto"),
   HERMES_GIT_COMMIT: z.string().optional(),
   LOG_LEVEL: z
     .enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"], {
@@ -168,6 +179,8 @@ export type Config = Readonly<{
   audit: Readonly<{ maxBytes: number; retentionDays: number; queueSize: number; flushMs: number }>;
   log: Readonly<{ level: string; format: "json" | "pretty" }>;
   shutdownGraceMs: number;
+  /** Worker processes asked for: a number, or "auto" (the host's available parallelism). See app/workers.ts. */
+  workers: number | "auto";
   gitCommit: string | undefined;
 }>;
 
@@ -235,6 +248,7 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>> = p
     },
     log: { level: e.LOG_LEVEL, format: e.LOG_FORMAT },
     shutdownGraceMs: e.HERMES_SHUTDOWN_GRACE_MS,
+    workers: e.HERMES_WORKERS,
     gitCommit: e.HERMES_GIT_COMMIT,
   });
 }

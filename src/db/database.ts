@@ -59,6 +59,19 @@ const INT8_OID = 20;
 // Counts and token totals stay far below 2^53; one JS type from both drivers beats bigint/string juggling.
 const parseInt8 = (value: string): number => Number(value);
 
+/** Opens a small pool for one job (the migrations before the cluster's workers start, `npm run migrate`), runs it, and closes the pool. */
+export async function withDatabase<T>(
+  options: Omit<DatabaseOptions, "poolMax">,
+  job: (database: Database) => Promise<T>,
+): Promise<T> {
+  const database = await openDatabase({ ...options, poolMax: 2 });
+  try {
+    return await job(database);
+  } finally {
+    await database.close();
+  }
+}
+
 export async function openDatabase(options: DatabaseOptions): Promise<Database> {
   return options.url ? openPostgres(options.url, options) : openEmbedded(options);
 }

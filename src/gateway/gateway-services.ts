@@ -26,6 +26,8 @@ export async function createGatewayServices(
   logger: Logger,
   database: Database,
   lifecycle: Lifecycle,
+  /** clusterWorker: the memory rate-limit store then lives in the cluster primary, shared by every worker. */
+  options: { clusterWorker?: boolean } = {},
 ): Promise<GatewayServices> {
   const keys = createKeyVerifier({
     database,
@@ -48,6 +50,7 @@ export async function createGatewayServices(
     store,
     databaseUrl: config.database.url,
     redisUrl: config.gateway.redisUrl,
+    clusterWorker: options.clusterWorker ?? false,
     logger,
   });
   lifecycle.onClose("rate limiter", () => rateLimiter.close());

@@ -32,7 +32,12 @@ export const REDACT_PATHS = [
 ];
 
 /** Log lines are written out once this many bytes are buffered, */
-const LOG_BUFFER_BYTES = 4096;
+const LOG_BUFFER_BYTES = 3072;
+/**
+ * in writes of whole lines of at most PIPE_BUF bytes: worker processes share one stdout pipe, and the kernel keeps a
+ * write of up to PIPE_BUF bytes to a pipe in one piece, so their lines never interleave.
+ */
+const LOG_WRITE_MAX_BYTES = 4096;
 /** or at least this often. */
 const LOG_FLUSH_MS = 200;
 
@@ -52,10 +57,15 @@ export function createLogger(options: LoggerOptions, destination?: pino.Destinat
   }
   // Buffered asynchronous stdout. A synchronous write per request line cost ~10% of gateway CPU under load, and
   // even an asynchronous write per line costs a system call and a thread-pool wake-up (~25 µs here); lines now
-  // leave in one write per 4 KiB, or every LOG_FLUSH_MS when traffic is light. pino flushes this destination
+  // leave in one write per 3–4 KiB, or every LOG_FLUSH_MS when traffic is light. pino flushes this destination
   // synchronously on process exit, so shutdown and fatal lines are not lost; a kill -9 loses at most the lines of
   // the last LOG_FLUSH_MS (the audit log, not the log, is the durable record of requests).
-  const stdout = pino.destination({ dest: 1, sync: false, minLength: LOG_BUFFER_BYTES });
+  const stdout = pino.destination({
+    dest: 1,
+    sync: false,
+    minLength: LOG_BUFFER_BYTES,
+    maxWrite: LOG_WRITE_MAX_BYTES,
+  });
   setInterval(() => {
     try {
       stdout.flush();

@@ -1,11 +1,14 @@
 /**
  * @module Requests per minute per API user, with rate-limiter-flexible: in memory (one instance), or shared through
  * PostgreSQL (`rate_limits` table) or Redis so the limit holds across replicas. A shared store that fails falls back
- * to per-instance memory counting (logged) rather than failing requests.
+ * to per-instance memory counting (logged) rather than failing requests. The memory store of a worker process counts
+ * in the cluster primary's memory (rate-limiter-flexible's cluster store, over IPC), so the limit holds across the
+ * workers of one host.
  */
 import { Redis } from "ioredis";
 import pg from "pg";
 import {
+  RateLimiterCluster,
   RateLimiterMemory,
   RateLimiterPostgres,
   RateLimiterRedis,
@@ -18,7 +21,8 @@ import type { Logger } from "../logging/logger.js";
 export type RateDecision = { allowed: boolean; limit: number; remaining: number; resetMs: number };
 
 export interface RequestRateLimiter {
-  readonly store: "memory" | "postgres" | "redis";
+  /** "cluster": the memory store of a worker, kept in the cluster primary. */
+  readonly store: "memory" | "postgres" | "redis" | "cluster";
   consume(apiUserId: string, rpm: number): Promise<RateDecision>;
   close(): Promise<void>;
 }
@@ -29,15 +33,21 @@ export type RateLimiterOptions = {
   databaseUrl?: string | undefined;
   /** Needed for the redis store. */
   redisUrl?: string | undefined;
+  /** This is a cluster worker: the memory store lives in the primary (which runs RateLimiterClusterMaster). */
+  clusterWorker?: boolean;
   logger: Logger;
 };
+
+/** How long a worker waits for the primary's count before letting the request through (logged). */
+const CLUSTER_TIMEOUT_MS = 1_000;
 
 const WINDOW_SECONDS = 60;
 // One key prefix for every limit value, so a changed limit keeps counting the same window in shared stores.
 const KEY_PREFIX = "rpm";
 
 export async function createRequestRateLimiter(options: RateLimiterOptions): Promise<RequestRateLimiter> {
-  const { store, logger } = options;
+  const { logger } = options;
+  const store = options.store === "memory" && options.clusterWorker ? "cluster" : options.store;
   let pool: pg.Pool | null = null;
   let redis: Redis | null = null;
   if (store === "postgres") {
@@ -81,6 +91,13 @@ export async function createRequestRateLimiter(options: RateLimiterOptions): Pro
         tableCreated: true,
         clearExpiredByTimeout: false,
         insuranceLimiter: insurance,
+      });
+    } else if (store === "cluster") {
+      // One limiter per limit value in the primary, as the memory store keeps one per value here.
+      l = new RateLimiterCluster({
+        ...base,
+        keyPrefix: `${KEY_PREFIX}:${rpm}`,
+        timeoutMs: CLUSTER_TIMEOUT_MS,
       });
     } else if (redis) {
       l = new RateLimiterRedis({

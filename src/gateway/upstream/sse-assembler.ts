@@ -1,7 +1,9 @@
 /**
- * @module Follows a streamed answer event by event: picks up usage (OpenAI's usage-only chunk, or Hermes' usage in
- * the last choice chunk), decides which events reach the client (the usage-only chunk is hidden when the client did
- * not ask for it), and assembles content, tool calls and finish reasons into one JSON for the audit log.
+ * @module Follows a streamed answer: picks up usage (OpenAI's usage-only chunk, or Hermes' usage in the last choice
+ * chunk) and in-stream errors, decides which events reach the client (the usage-only chunk is hidden when the client
+ * did not ask for it), and assembles content, tool calls and finish reasons into one JSON for the audit log. The relay
+ * (sse-tap.ts) shows `inspect` only the rare event that may be the usage-only chunk, on the request path, and feeds
+ * every event to `absorb` in batches, for usage, errors and the assembled answer.
  */
 import type { AuditUsage } from "../../audit/audit-record.js";
 import { readUsage } from "./usage-shapes.js";
@@ -23,24 +25,36 @@ export class SseAssembler {
 
   constructor(
     private readonly kind: StreamKind,
-    private readonly hideUsageChunk: boolean,
+    readonly hideUsageChunk: boolean,
   ) {}
+
+  /**
+   * An event that may be the usage-only chunk (without its blank-line terminator): records usage and errors; true
+   * when the event should be passed to the client. Nothing is assembled here: `absorb` sees the event too.
+   */
+  inspect(block: string): boolean {
+    const json = parseEvent(block);
+    if (!json) return true;
+    if (this.noteError(json)) return true;
+    const usage = readUsage(json.usage) ?? readUsage((json.response as Json | undefined)?.usage);
+    if (!usage) return true;
+    this.usage = usage;
+    if (this.kind === "responses") return true;
+    const choices = Array.isArray(json.choices) ? json.choices : [];
+    // The chunk we asked for on the client's behalf: only usage, no choices.
+    return !(this.hideUsageChunk && choices.length === 0);
+  }
+
+  /** One relayed event, for the assembled answer (and usage, errors: the same as `inspect` found, if it ran). */
+  absorb(block: string): void {
+    this.feed(block);
+  }
 
   /** Takes one event block (without its blank-line terminator); true when it should be passed to the client. */
   feed(block: string): boolean {
-    const data = dataOf(block);
-    if (data === null || data === "[DONE]") return true;
-    let json: Json;
-    try {
-      json = JSON.parse(data) as Json;
-    } catch {
-      return true;
-    }
-    if (json.error && typeof json.error === "object") {
-      const code = (json.error as Json).code;
-      this.errorCode = typeof code === "string" ? code : "upstream_error";
-      return true;
-    }
+    const json = parseEvent(block);
+    if (!json) return true;
+    if (this.noteError(json)) return true;
     if (this.kind === "responses") return this.feedResponses(json);
     this.id ??= json.id;
     this.model ??= json.model;
@@ -97,6 +111,14 @@ export class SseAssembler {
     });
   }
 
+  /** True (and the code noted) for an in-stream error event. */
+  private noteError(json: Json): boolean {
+    if (!json.error || typeof json.error !== "object") return false;
+    const code = (json.error as Json).code;
+    this.errorCode = typeof code === "string" ? code : "upstream_error";
+    return true;
+  }
+
   private feedChoice(c: Json): void {
     const index = typeof c.index === "number" ? c.index : 0;
     let choice = this.choices.get(index);
@@ -138,8 +160,22 @@ export class SseAssembler {
   }
 }
 
+/** The JSON object an event's data holds, or null (no data, `[DONE]`, not JSON, not an object). */
+function parseEvent(block: string): Json | null {
+  const data = dataOf(block);
+  if (data === null || data === "[DONE]") return null;
+  try {
+    const json = JSON.parse(data) as unknown;
+    return json && typeof json === "object" ? (json as Json) : null;
+  } catch {
+    return null;
+  }
+}
+
 /** The `data:` payload of an SSE event block (several data lines joined by newlines), or null. */
 function dataOf(block: string): string | null {
+  // Nearly every event is one `data: …` line.
+  if (block.startsWith("data: ") && !block.includes("\n")) return block.slice(6);
   let data: string | null = null;
   let start = 0;
   while (start <= block.length) {

@@ -3,7 +3,12 @@ import type { AddressInfo } from "node:net";
 import { Readable } from "node:stream";
 import { afterEach, describe, expect, it } from "vitest";
 import { SseAssembler } from "../../../src/gateway/upstream/sse-assembler.js";
-import { relaySse, type SseRelayOptions, type StreamEnd } from "../../../src/gateway/upstream/sse-tap.js";
+import {
+  relaySse,
+  SseTap,
+  type SseRelayOptions,
+  type StreamEnd,
+} from "../../../src/gateway/upstream/sse-tap.js";
 
 const servers: http.Server[] = [];
 afterEach(async () => {
@@ -198,5 +203,48 @@ describe("SSE tap", () => {
     expect(out).toBe(events.join(""));
     expect(paused).toBe(true);
     expect(ended()).toBe("complete");
+  });
+
+  it("relays complete events as the very bytes that came, and parses on the way only a chunk without choices", () => {
+    const assembler = new SseAssembler("chat", true);
+    const inspected: string[] = [];
+    const inspect = assembler.inspect.bind(assembler);
+    assembler.inspect = (block) => (inspected.push(block), inspect(block));
+    const tap = new SseTap(assembler, true);
+    const a = Buffer.from(chunk({ choices: [{ index: 0, delta: { content: "Hi" } }], usage: null }));
+    expect(tap.push(a)).toBe(a);
+    // Half an event waits for its end; the complete one before it goes at once, as a view of the same chunk.
+    const b = Buffer.from(
+      chunk({ choices: [{ index: 0, delta: { content: " there" } }], usage: null }) + "data: {",
+    );
+    const out = tap.push(b)!;
+    expect(out.buffer).toBe(b.buffer);
+    expect(out.toString()).toBe(
+      chunk({ choices: [{ index: 0, delta: { content: " there" } }], usage: null }),
+    );
+    const usage = { prompt_tokens: 1, completion_tokens: 2, total_tokens: 3 };
+    const rest = `"choices":[],"usage":${JSON.stringify(usage)}}\n\ndata: [DONE]\n\n`;
+    expect(tap.push(Buffer.from(rest))!.toString()).toBe("data: [DONE]\n\n");
+    expect(inspected).toHaveLength(1);
+    expect(tap.finish()).toBeNull();
+    expect(assembler.usage).toMatchObject({ totalTokens: 3, source: "provider" });
+    expect(JSON.parse(assembler.assembled()).choices[0].message.content).toBe("Hi there");
+  });
+
+  it("records an in-stream error and a usage in the last choice chunk (Hermes) without hiding either", () => {
+    const assembler = new SseAssembler("chat", true);
+    const tap = new SseTap(assembler, true);
+    const last = chunk({
+      choices: [{ index: 0, delta: { content: "x" }, finish_reason: "stop" }],
+      usage: { prompt_tokens: 4, completion_tokens: 1, total_tokens: 5 },
+    });
+    const error = `data: ${JSON.stringify({ error: { message: "boom", code: "server_error" } })}\n\n`;
+    const input = Buffer.from(
+      `: keepalive\n\nevent: hermes.tool.progress\ndata: {"tool":"s"}\n\n${last}${error}`,
+    );
+    expect(tap.push(input)).toBe(input);
+    tap.finish();
+    expect(assembler.usage).toMatchObject({ totalTokens: 5 });
+    expect(assembler.errorCode).toBe("server_error");
   });
 });

@@ -4,6 +4,7 @@
  */
 import type { Hono } from "hono";
 import type { Deps } from "../../../app/create-deps.js";
+import type { WorkerSummary } from "../../../app/cluster-ipc.js";
 import type { AuditStats } from "../../../audit/audit-writer.js";
 import { listInstances, type InstanceSummary } from "../../../usage/usage-instances.repository.js";
 import { readPackageVersion } from "../../static-files.js";
@@ -17,6 +18,8 @@ export type StatusResponse = {
   audit: AuditStats;
   /** Null while the database does not answer. */
   instances: InstanceSummary[] | null;
+  /** This host's worker processes (HERMES_WORKERS), and which of them answered this request. */
+  workers: { serving: number; list: WorkerSummary[] | null };
 };
 
 export function registerStatusRoutes(app: Hono, deps: Deps): void {
@@ -35,6 +38,7 @@ export function registerStatusRoutes(app: Hono, deps: Deps): void {
       },
       audit: deps.audit.stats(),
       instances: health.ok ? await listInstances(deps.database.db).catch(() => null) : null,
+      workers: { serving: deps.worker?.index ?? 0, list: await deps.workers().catch(() => null) },
     };
     return c.json(body);
   });
