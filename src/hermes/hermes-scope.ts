@@ -2,6 +2,7 @@
  * @module What every Hermes view starts from: the tenant, its Hermes home, and the profile asked for (or the active
  * one). Views take a HermesScope and read only below `scope.dir`, through the confinement of hermes-paths.
  */
+import path from "node:path";
 import type { Kysely } from "kysely";
 import type { HermesConfig } from "../config/config.js";
 import type { DB } from "../db/schema.js";
@@ -10,6 +11,7 @@ import { DEFAULT_TENANT_ID } from "../tenants/default-tenant.js";
 import { findTenantById } from "../tenants/tenants.repository.js";
 import { confineDirectory, REFUSAL_MESSAGES } from "./hermes-paths.js";
 import { listProfiles, resolveProfile, tenantHermesHome, type ProfileInfo } from "./hermes-home.js";
+import type { CliHomes } from "./identities.js";
 
 export type HermesContext = { db: Kysely<DB>; config: HermesConfig };
 
@@ -22,6 +24,11 @@ export type HermesScope = {
   dir: string;
   activeProfile: boolean;
   roots: readonly string[];
+  /**
+   * The external CLIs' homes: HERMES_CODEX_HOME etc. for the default tenant; for another tenant `.codex`,
+   * `.claude` and `.gemini` next to its Hermes home (the layout of a Hermes user's home directory).
+   */
+  cliHomes: CliHomes;
 };
 
 /** The fields every view's response starts with: whose state, which profile, read from where. */
@@ -64,7 +71,24 @@ export async function resolveScope(
   if (!home) throw noHome(tenantId);
   const roots = ctx.config.stateRoots;
   const resolved = await resolveProfile(roots, home, profile);
-  return { tenantId, home, profile: resolved.name, dir: resolved.dir, activeProfile: resolved.active, roots };
+  const parent = path.dirname(home);
+  const cliHomes =
+    tenantId === DEFAULT_TENANT_ID
+      ? { codex: ctx.config.codexHome, claude: ctx.config.claudeHome, gemini: ctx.config.geminiHome }
+      : {
+          codex: path.join(parent, ".codex"),
+          claude: path.join(parent, ".claude"),
+          gemini: path.join(parent, ".gemini"),
+        };
+  return {
+    tenantId,
+    home,
+    profile: resolved.name,
+    dir: resolved.dir,
+    activeProfile: resolved.active,
+    roots,
+    cliHomes,
+  };
 }
 
 export type ProfilesView = {
