@@ -7,6 +7,7 @@ import type { Hono } from "hono";
 import type { Deps } from "../../../app/create-deps.js";
 import { listTenantProfiles, type HermesContext } from "../../../hermes/hermes-scope.js";
 import { registerHermesAccountRoutes } from "./accounts.js";
+import { registerHermesModelRoutes } from "./model.js";
 
 export type { ProfilesView } from "../../../hermes/hermes-scope.js";
 
@@ -21,4 +22,5 @@ export function registerHermesRoutes(app: Hono, deps: Deps): void {
     return c.json(await listTenantProfiles(ctx, c.req.param("id")));
   });
   registerHermesAccountRoutes(app, ctx);
+  registerHermesModelRoutes(app, ctx, deps);
 }
