@@ -9,6 +9,7 @@ import { openDatabase, type Database } from "../db/database.js";
 import { migrateToLatest } from "../db/migrate.js";
 import { createReadinessCheck } from "../db/readiness.js";
 import { createGatewayServices, type GatewayServices } from "../gateway/gateway-services.js";
+import { createHermesProxies, type HermesProxies } from "../hermes/hermes-proxies.js";
 import type { ReadinessCheck } from "../http/create-app.js";
 import type { Logger } from "../logging/logger.js";
 import { ensureDefaultTenant } from "../tenants/default-tenant.js";
@@ -27,6 +28,8 @@ export interface Deps {
   readonly adminAuth: AdminAuth;
   /** Key verifier, rate limiter, usage meter and upstream client shared by both gateways (src/gateway). */
   readonly gateway: GatewayServices;
+  /** The `hermes proxy` children run for the default tenant (HERMES_PRE/POST_AI_PROVIDER), if any. */
+  readonly hermesProxies: HermesProxies;
 }
 
 export async function createDeps(config: Config, logger: Logger): Promise<Deps> {
@@ -67,6 +70,18 @@ export async function createDeps(config: Config, logger: Logger): Promise<Deps> 
     throw err;
   });
   lifecycle.onDrain("audit", () => audit.drain(Math.max(config.shutdownGraceMs, 1_000)));
+  const hermesProxies = createHermesProxies(config.hermes, logger);
+  for (const g of ["pre", "post"] as const) {
+    const url = g === "pre" ? config.defaultTenant.preUpstreamUrl : config.defaultTenant.postUpstreamUrl;
+    if (config.hermes.proxyProviders[g] && url) {
+      logger.warn(
+        `hermes proxy (${g}): HERMES_${g.toUpperCase()}_AI_PROVIDER is set, so the default tenant's ${g} gateway uses the supervised Hermes proxy, not HERMES_${g.toUpperCase()}_UPSTREAM_URL`,
+      );
+    }
+  }
+  // Started before the gateways exist, stopped after they stop (close hooks run last, in reverse order).
+  await hermesProxies.start();
+  lifecycle.onClose("hermes proxies", () => hermesProxies.stop());
   const gateway = await createGatewayServices(config, logger, database, lifecycle).catch(
     async (err: unknown) => {
       await lifecycle.close();
@@ -84,5 +99,6 @@ export async function createDeps(config: Config, logger: Logger): Promise<Deps> 
     audit,
     adminAuth,
     gateway,
+    hermesProxies,
   };
 }

@@ -8,6 +8,7 @@ import type { Deps } from "../../../app/create-deps.js";
 import { listTenantProfiles, type HermesContext } from "../../../hermes/hermes-scope.js";
 import { registerHermesAccountRoutes } from "./accounts.js";
 import { registerHermesModelRoutes } from "./model.js";
+import { registerHermesProxyRoutes } from "./proxies.js";
 
 export type { ProfilesView } from "../../../hermes/hermes-scope.js";
 
@@ -23,4 +24,5 @@ export function registerHermesRoutes(app: Hono, deps: Deps): void {
   });
   registerHermesAccountRoutes(app, ctx);
   registerHermesModelRoutes(app, ctx, deps);
+  registerHermesProxyRoutes(app, deps);
 }
