@@ -10,6 +10,7 @@ import { migrateToLatest } from "../db/migrate.js";
 import { createReadinessCheck } from "../db/readiness.js";
 import { createGatewayServices, type GatewayServices } from "../gateway/gateway-services.js";
 import { createHermesProxies, type HermesProxies } from "../hermes/hermes-proxies.js";
+import { UpstreamHealthService } from "../hermes/upstream-health.js";
 import type { ReadinessCheck } from "../http/create-app.js";
 import type { Logger } from "../logging/logger.js";
 import { ensureDefaultTenant } from "../tenants/default-tenant.js";
@@ -30,6 +31,8 @@ export interface Deps {
   readonly gateway: GatewayServices;
   /** The `hermes proxy` children run for the default tenant (HERMES_PRE/POST_AI_PROVIDER), if any. */
   readonly hermesProxies: HermesProxies;
+  /** Upstream health probes, on demand and in the background (src/hermes/upstream-health). */
+  readonly hermesHealth: UpstreamHealthService;
 }
 
 export async function createDeps(config: Config, logger: Logger): Promise<Deps> {
@@ -88,6 +91,14 @@ export async function createDeps(config: Config, logger: Logger): Promise<Deps> 
       throw err;
     },
   );
+  const hermesHealth = new UpstreamHealthService({
+    db: database.db,
+    logger,
+    secretKey: config.secrets.secretKey,
+    upstreamOverride: hermesProxies.upstreamOverride,
+  });
+  hermesHealth.start(config.hermes.healthIntervalSeconds);
+  lifecycle.onDrain("hermes health probes", () => hermesHealth.stop());
 
   return {
     config,
@@ -100,5 +111,6 @@ export async function createDeps(config: Config, logger: Logger): Promise<Deps> 
     adminAuth,
     gateway,
     hermesProxies,
+    hermesHealth,
   };
 }

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { HealthView } from "../../src/admin/routes/hermes/health.js";
 import type { HermesProxiesResponse } from "../../src/admin/routes/hermes/proxies.js";
 import type { StatusResponse } from "../../src/admin/routes/status/index.js";
 import { sdk } from "../gateway/kit.js";
@@ -72,6 +73,15 @@ describe("supervised Hermes proxies in the service", () => {
     expectNoPlantedSecrets(view.text, "proxies view");
     const status = await admin.get<StatusResponse>("/api/admin/status");
     expect(status.body.hermes_proxies[0]).not.toHaveProperty("output");
+
+    // The health probe checks the proxy the gateway really uses, not the stored URL.
+    const health = await admin.post<HealthView>("/api/admin/tenants/default/hermes/health/probe");
+    expect(health.body.upstreams[0]).toMatchObject({
+      gateway: "pre",
+      url: view.body.data[0]!.url,
+      supervised: true,
+      latest: { ok: true, probe: "health", upstream: "Fake nous", authenticated: true },
+    });
   });
 
   it("come back after a crash and serve again", async () => {

@@ -7,6 +7,7 @@ import type { Hono } from "hono";
 import type { Deps } from "../../../app/create-deps.js";
 import { listTenantProfiles, type HermesContext } from "../../../hermes/hermes-scope.js";
 import { registerHermesAccountRoutes } from "./accounts.js";
+import { registerHermesHealthRoutes } from "./health.js";
 import { registerHermesModelRoutes } from "./model.js";
 import { registerHermesProxyRoutes } from "./proxies.js";
 
@@ -24,5 +25,6 @@ export function registerHermesRoutes(app: Hono, deps: Deps): void {
   });
   registerHermesAccountRoutes(app, ctx);
   registerHermesModelRoutes(app, ctx, deps);
+  registerHermesHealthRoutes(app, deps);
   registerHermesProxyRoutes(app, deps);
 }
