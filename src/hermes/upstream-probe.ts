@@ -5,21 +5,17 @@
  * `upstream` and `authenticated` fields when the body has them, and why it is down. Never throws.
  */
 import { Agent, request } from "undici";
+import type { HermesUpstreamProbesTable } from "../db/schema.js";
 import { redactLine } from "./secrets.js";
 
 export const PROBE_TIMEOUT_MS = 3_000;
 const MAX_BODY_BYTES = 64 * 1024;
 
-export type ProbeResult = {
-  ok: boolean;
-  latency_ms: number | null;
-  http_status: number | null;
-  /** Which request gave the verdict. */
-  probe: "health" | "models" | null;
-  upstream: string | null;
-  authenticated: boolean | null;
-  error: string | null;
-};
+/** What one probe finds: the columns of a hermes_upstream_probes row that describe the answer. */
+export type ProbeResult = Pick<
+  HermesUpstreamProbesTable,
+  "ok" | "latency_ms" | "http_status" | "probe" | "upstream" | "authenticated" | "error"
+>;
 
 type Attempt =
   | { kind: "answer"; status: number; ms: number; body: unknown }
