@@ -57,6 +57,15 @@ export async function realRoots(roots: readonly string[]): Promise<string[]> {
   return out;
 }
 
+async function exists(p: string): Promise<boolean> {
+  try {
+    await fs.lstat(p);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 function errorCode(err: unknown): string | undefined {
   return (err as NodeJS.ErrnoException | null)?.code;
 }
@@ -79,8 +88,13 @@ export async function confinePath(roots: readonly string[], candidate: string): 
     if (code === "EACCES") return { status: "refused", reason: "unreadable" };
     if (code !== "ENOENT" && code !== "ENOTDIR") return { status: "refused", reason: "unreadable" };
   }
-  // Missing (or a dangling link): judge by the nearest ancestor that exists.
-  let dir = path.dirname(path.resolve(candidate));
+  // Missing (or a dangling link). Below a root that does not exist yet (not created or not mounted), nothing exists.
+  const resolved = path.resolve(candidate);
+  for (const root of roots) {
+    if (isInside(resolved, path.resolve(root)) && !(await exists(root))) return { status: "not_present" };
+  }
+  // Otherwise judge by the nearest ancestor that exists.
+  let dir = path.dirname(resolved);
   for (;;) {
     try {
       const real = await fs.realpath(dir);

@@ -59,6 +59,17 @@ describe("path confinement", () => {
     expect(await confinePath(roots, path.join(fx.home, "nope.json"))).toEqual({ status: "not_present" });
   });
 
+  it("calls a path below a root that does not exist yet not_present (a first start before the mount)", async () => {
+    const missingRoot = path.join(outside, "not-mounted");
+    expect(await confinePath([missingRoot], path.join(missingRoot, ".hermes", "config.yaml"))).toEqual({
+      status: "not_present",
+    });
+    expect(await readConfinedFile([missingRoot], path.join(outside, "secret.json"))).toEqual({
+      status: "refused",
+      reason: "outside_roots",
+    });
+  });
+
   it("refuses a symlink out of the roots (file and directory), follows one that stays inside", async () => {
     const fileLink = path.join(fx.home, "linked-out.json");
     fs.symlinkSync(path.join(outside, "secret.json"), fileLink);
