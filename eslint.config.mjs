@@ -33,6 +33,7 @@ export default tseslint.config(
       "src/db/**",
       "src/errors/**",
       "src/config/**",
+      "src/hermes/**",
     ],
     ignores: ["src/audit/http/**"],
     rules: {

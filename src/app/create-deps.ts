@@ -10,6 +10,8 @@ import { openDatabase, type Database } from "../db/database.js";
 import { migrateToLatest } from "../db/migrate.js";
 import { createReadinessCheck } from "../db/readiness.js";
 import { createGatewayServices, type GatewayServices } from "../gateway/gateway-services.js";
+import { createHermesProxies, type HermesProxies } from "../hermes/hermes-proxies.js";
+import { UpstreamHealthService } from "../hermes/upstream-health.js";
 import type { ReadinessCheck } from "../http/create-app.js";
 import type { Logger } from "../logging/logger.js";
 import { ensureDefaultTenant } from "../tenants/default-tenant.js";
@@ -34,6 +36,10 @@ export interface Deps {
   readonly worker: WorkerIdentity | null;
   /** Every worker process of this host (the admin status lists them); this process alone when it is the only one. */
   workers(): Promise<WorkerSummary[]>;
+  /** The `hermes proxy` children run for the default tenant (HERMES_PRE/POST_AI_PROVIDER), if any. */
+  readonly hermesProxies: HermesProxies;
+  /** Upstream health probes, on demand and in the background (src/hermes/upstream-health). */
+  readonly hermesHealth: UpstreamHealthService;
 }
 
 export type ProcessRole = {
@@ -103,12 +109,32 @@ export async function createDeps(
     throw err;
   });
   lifecycle.onDrain("audit", () => audit.drain(Math.max(config.shutdownGraceMs, 1_000)));
+  const hermesProxies = createHermesProxies(config.hermes, logger);
+  for (const g of ["pre", "post"] as const) {
+    const url = g === "pre" ? config.defaultTenant.preUpstreamUrl : config.defaultTenant.postUpstreamUrl;
+    if (config.hermes.proxyProviders[g] && url) {
+      logger.warn(
+        `hermes proxy (${g}): HERMES_${g.toUpperCase()}_AI_PROVIDER is set, so the default tenant's ${g} gateway uses the supervised Hermes proxy, not HERMES_${g.toUpperCase()}_UPSTREAM_URL`,
+      );
+    }
+  }
+  // Started before the gateways exist, stopped after they stop (close hooks run last, in reverse order).
+  await hermesProxies.start();
+  lifecycle.onClose("hermes proxies", () => hermesProxies.stop());
   const gateway = await createGatewayServices(config, logger, database, lifecycle, {
     clusterWorker: worker !== null,
   }).catch(async (err: unknown) => {
     await lifecycle.close();
     throw err;
   });
+  const hermesHealth = new UpstreamHealthService({
+    db: database.db,
+    logger,
+    secretKey: config.secrets.secretKey,
+    upstreamOverride: hermesProxies.upstreamOverride,
+  });
+  hermesHealth.start(config.hermes.healthIntervalSeconds);
+  lifecycle.onDrain("hermes health probes", () => hermesHealth.stop());
 
   return {
     config,
@@ -124,5 +150,7 @@ export async function createDeps(
     workers:
       role.listWorkers ??
       (async () => [{ index: 0, pid: process.pid, started_at: startedAt.toISOString(), restarts: 0 }]),
+    hermesProxies,
+    hermesHealth,
   };
 }

@@ -1,6 +1,7 @@
 /**
  * @module Configuration: the one place that reads the environment, validates it and hands out a frozen, typed object.
  */
+import path from "node:path";
 import { z } from "zod";
 
 /** Every environment variable the service reads, with its default; the README and .env.example must list these. */
@@ -35,6 +36,15 @@ export const ENV_VARS = [
   "HERMES_SHUTDOWN_GRACE_MS",
   "HERMES_WORKERS",
   "HERMES_GIT_COMMIT",
+  "HERMES_HOME",
+  "HERMES_CODEX_HOME",
+  "HERMES_CLAUDE_HOME",
+  "HERMES_GEMINI_HOME",
+  "HERMES_STATE_ROOTS",
+  "HERMES_BIN",
+  "HERMES_PRE_AI_PROVIDER",
+  "HERMES_POST_AI_PROVIDER",
+  "HERMES_HEALTH_INTERVAL_SECONDS",
   "LOG_LEVEL",
   "LOG_FORMAT",
 ] as const;
@@ -53,6 +63,13 @@ const positiveInt = z.coerce
 const flag = z
   .enum(["true", "false", "1", "0", "yes", "no"], { error: "must be true or false" })
   .transform((v) => ["true", "1", "yes"].includes(v));
+const absolutePath = z
+  .string()
+  .refine((v) => path.isAbsolute(v) && !v.includes("\0"), "must be an absolute path");
+/** Hermes' own provider ids are lowercase slugs (`nous`, `xai`, `openai-codex`). */
+const hermesProvider = z
+  .string()
+  .regex(/^[a-z0-9][a-z0-9_-]{0,63}$/, "must be a Hermes provider id such as nous or xai");
 const httpUrl = z
   .string()
   .refine((v) => /^https?:\/\/[^\s/]+/i.test(v) && URL.canParse(v), "must be an http(s) URL");
@@ -139,6 +156,26 @@ const envSchema = z.object({
     ])
     .default("auto"),
   HERMES_GIT_COMMIT: z.string().optional(),
+  HERMES_HOME: absolutePath.default("/home/hermes/.hermes"),
+  HERMES_CODEX_HOME: absolutePath.default("/home/hermes/.codex"),
+  HERMES_CLAUDE_HOME: absolutePath.default("/home/hermes/.claude"),
+  HERMES_GEMINI_HOME: absolutePath.default("/home/hermes/.gemini"),
+  HERMES_STATE_ROOTS: z
+    .string()
+    .refine(
+      (v) => splitList(v).length > 0 && splitList(v).every((p) => path.isAbsolute(p) && !p.includes("\0")),
+      "must be a comma-separated list of absolute paths",
+    )
+    .optional(),
+  HERMES_BIN: absolutePath.default("/home/hermes/.hermes/hermes-agent/venv/bin/hermes"),
+  HERMES_PRE_AI_PROVIDER: hermesProvider.optional(),
+  HERMES_POST_AI_PROVIDER: hermesProvider.optional(),
+  HERMES_HEALTH_INTERVAL_SECONDS: z.coerce
+    .number({ error: "must be a number" })
+    .int("must be a whole number")
+    .min(0, "must be >= 0 (0 turns background probes off)")
+    .max(3600, "must be at most 3600")
+    .default(60),
   LOG_LEVEL: z
     .enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"], {
       error: "must be one of fatal, error, warn, info, debug, trace, silent",
@@ -182,7 +219,59 @@ export type Config = Readonly<{
   /** Worker processes asked for: a number, or "auto" (the host's available parallelism). See app/workers.ts. */
   workers: number | "auto";
   gitCommit: string | undefined;
+  hermes: HermesConfig;
 }>;
+
+/** Where each tenant's Hermes state lives, and the Hermes proxies the service may run itself (src/hermes). */
+export type HermesConfig = Readonly<{
+  /** The default tenant's Hermes home. */
+  home: string;
+  codexHome: string;
+  claudeHome: string;
+  geminiHome: string;
+  /** Every Hermes path read or written must resolve (symlinks followed) inside one of these. */
+  stateRoots: readonly string[];
+  bin: string;
+  /** Provider of the supervised `hermes proxy` for each gateway; undefined = none. */
+  proxyProviders: Readonly<{ pre: string | undefined; post: string | undefined }>;
+  /** Background upstream probes every this many seconds; 0 = off. */
+  healthIntervalSeconds: number;
+  /**
+   * The environment a supervised `hermes` child gets: only these inherited variables plus HERMES_HOME, so the
+   * service's own secrets (database URL, admin password, secret key) never reach it.
+   */
+  childEnv: Readonly<Record<string, string>>;
+}>;
+
+/** Inherited by a supervised `hermes` child (locale, proxies, CA bundles); nothing secret to the service. */
+const HERMES_CHILD_ENV = [
+  "PATH",
+  "HOME",
+  "USER",
+  "LOGNAME",
+  "LANG",
+  "LC_ALL",
+  "LC_CTYPE",
+  "TZ",
+  "TMPDIR",
+  "HTTP_PROXY",
+  "HTTPS_PROXY",
+  "NO_PROXY",
+  "http_proxy",
+  "https_proxy",
+  "no_proxy",
+  "SSL_CERT_FILE",
+  "SSL_CERT_DIR",
+  "REQUESTS_CA_BUNDLE",
+  "CURL_CA_BUNDLE",
+];
+
+function splitList(value: string): string[] {
+  return value
+    .split(",")
+    .map((s) => s.trim())
+    .filter((s) => s !== "");
+}
 
 /** A configuration problem worth one clear line: which variable and what is wrong with it (never its value). */
 export class ConfigError extends Error {
@@ -250,6 +339,21 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>> = p
     shutdownGraceMs: e.HERMES_SHUTDOWN_GRACE_MS,
     workers: e.HERMES_WORKERS,
     gitCommit: e.HERMES_GIT_COMMIT,
+    hermes: {
+      home: path.resolve(e.HERMES_HOME),
+      codexHome: path.resolve(e.HERMES_CODEX_HOME),
+      claudeHome: path.resolve(e.HERMES_CLAUDE_HOME),
+      geminiHome: path.resolve(e.HERMES_GEMINI_HOME),
+      stateRoots: e.HERMES_STATE_ROOTS
+        ? splitList(e.HERMES_STATE_ROOTS).map((p) => path.resolve(p))
+        : [path.dirname(path.resolve(e.HERMES_HOME))],
+      bin: path.resolve(e.HERMES_BIN),
+      proxyProviders: { pre: e.HERMES_PRE_AI_PROVIDER, post: e.HERMES_POST_AI_PROVIDER },
+      healthIntervalSeconds: e.HERMES_HEALTH_INTERVAL_SECONDS,
+      childEnv: Object.fromEntries(
+        HERMES_CHILD_ENV.flatMap((name) => (env[name] ? [[name, env[name]]] : [])),
+      ),
+    },
   });
 }
 

@@ -17,6 +17,8 @@ export interface TenantsTable {
   /** Encrypted (`v1:` AES-256-GCM) or, without HERMES_SECRET_KEY, `plain:` prefixed. Never returned by the API. */
   upstream_api_key: string | null;
   upstream_api_key_fingerprint: string | null;
+  /** The tenant's Hermes home (absolute path inside HERMES_STATE_ROOTS); null = none (the default tenant: HERMES_HOME). */
+  hermes_home: ColumnType<string | null, string | null | undefined, string | null>;
   created_at: CreatedAt;
   updated_at: Timestamp;
 }
@@ -135,6 +137,24 @@ export interface AppSettingsTable {
   updated_at: Timestamp;
 }
 
+/** One upstream health probe; rows older than 24 hours are deleted by the background prober. */
+export interface HermesUpstreamProbesTable {
+  id: Generated<number>;
+  tenant_id: string;
+  gateway: GatewayName;
+  ts: Timestamp;
+  trigger: "background" | "manual";
+  url: string;
+  ok: boolean;
+  latency_ms: number | null;
+  http_status: number | null;
+  /** Which request answered: `health` (GET <origin>/health) or `models` (GET <base>/models). */
+  probe: "health" | "models" | null;
+  upstream: string | null;
+  authenticated: boolean | null;
+  error: string | null;
+}
+
 /** Matches what rate-limiter-flexible's RateLimiterPostgres expects, so it can run with `tableCreated: true`. */
 export interface RateLimitsTable {
   key: string;
@@ -155,6 +175,7 @@ export interface DB {
   admin_events: AdminEventsTable;
   app_settings: AppSettingsTable;
   rate_limits: RateLimitsTable;
+  hermes_upstream_probes: HermesUpstreamProbesTable;
 }
 
 export type TenantRow = Selectable<TenantsTable>;

@@ -50,6 +50,7 @@ export function createGatewayApp(deps: Deps, options: GatewayAppOptions): Hono {
     usage: services.usage,
     maxRequestBytes: deps.config.gateway.maxRequestBytes,
     defaultMaxTokens: deps.config.gateway.defaultMaxTokens,
+    upstreamOverride: deps.hermesProxies.upstreamOverride,
   });
   return app;
 }

@@ -28,6 +28,8 @@ export type ProxyContext = {
   usage: UsageMeter;
   maxRequestBytes: number;
   defaultMaxTokens: number;
+  /** A supervised Hermes proxy standing in for a tenant's stored upstream (src/hermes/hermes-proxies). */
+  upstreamOverride?: (tenantId: string, gateway: Gateway) => string | null | undefined;
 };
 
 declare module "hono" {
@@ -55,7 +57,12 @@ export async function proxyRequest(c: Context, ctx: ProxyContext, kind: RouteKin
   const outgoing = addUsage ? withIncludeUsage(body!) : (body?.text ?? null);
 
   const url = c.req.url;
-  const target = upstreamTarget(ex.tenant!, ctx.gateway, url.slice(url.indexOf("/", 8)));
+  const target = upstreamTarget(
+    ex.tenant!,
+    ctx.gateway,
+    url.slice(url.indexOf("/", 8)),
+    ctx.upstreamOverride?.(ex.tenant!.id, ctx.gateway),
+  );
   let res: UpstreamResponse;
   try {
     res = await ctx.upstream.send({

@@ -7,6 +7,7 @@ import type { Kysely } from "kysely";
 import { insertAdminEvent, type Actor } from "../admin-events/admin-events.repository.js";
 import type { DB, TenantRow, TenantUpdate } from "../db/schema.js";
 import { AppError } from "../errors/app-error.js";
+import { validateHermesHome } from "../hermes/hermes-home.js";
 import { DEFAULT_TENANT_ID } from "./default-tenant.js";
 import {
   countApiUsersOfTenant,
@@ -20,7 +21,12 @@ import {
 } from "./tenants.repository.js";
 import { encryptUpstreamSecret, fingerprintUpstreamSecret } from "./upstream-secret.js";
 
-export type TenantsContext = { db: Kysely<DB>; secretKey: Buffer | undefined };
+export type TenantsContext = {
+  db: Kysely<DB>;
+  secretKey: Buffer | undefined;
+  /** HERMES_STATE_ROOTS: a `hermes_home` must lie inside one of them. Absent: none can be set. */
+  hermesRoots?: readonly string[];
+};
 
 export type Tenant = {
   id: string;
@@ -29,6 +35,8 @@ export type Tenant = {
   postUpstreamUrl: string | null;
   hasUpstreamApiKey: boolean;
   upstreamApiKeyFingerprint: string | null;
+  /** The tenant's Hermes home; null = none (the default tenant then reads HERMES_HOME). */
+  hermesHome: string | null;
   createdAt: Date;
   updatedAt: Date;
 };
@@ -40,6 +48,8 @@ export type NewTenantInput = {
   postUpstreamUrl: string | null;
   /** Plaintext, from the admin; null = none. */
   upstreamApiKey: string | null;
+  /** Absolute path inside HERMES_STATE_ROOTS; null or absent = none. */
+  hermesHome?: string | null;
 };
 
 export type TenantChanges = Partial<Omit<NewTenantInput, "id">>;
@@ -52,6 +62,7 @@ export function tenantRowToTenant(row: TenantRow): Tenant {
     postUpstreamUrl: row.post_upstream_url,
     hasUpstreamApiKey: row.upstream_api_key !== null,
     upstreamApiKeyFingerprint: row.upstream_api_key !== null ? row.upstream_api_key_fingerprint : null,
+    hermesHome: row.hermes_home ?? null,
     createdAt: row.created_at,
     updatedAt: row.updated_at,
   };
@@ -65,7 +76,17 @@ function publicFields(t: Tenant) {
     post_upstream_url: t.postUpstreamUrl,
     has_upstream_api_key: t.hasUpstreamApiKey,
     upstream_api_key_fingerprint: t.upstreamApiKeyFingerprint,
+    hermes_home: t.hermesHome,
   };
+}
+
+/** Checks a `hermes_home` against the roots (null clears it); undefined stays undefined (no change). */
+async function checkedHermesHome(
+  ctx: TenantsContext,
+  value: string | null | undefined,
+): Promise<string | null | undefined> {
+  if (value === undefined || value === null) return value;
+  return validateHermesHome(ctx.hermesRoots ?? [], value);
 }
 
 /** Never repeats the id: it is whatever the client put in the path. */
@@ -97,6 +118,7 @@ export async function createTenant(
   input: NewTenantInput,
   actor: Actor,
 ): Promise<Tenant> {
+  const hermesHome = (await checkedHermesHome(ctx, input.hermesHome)) ?? null;
   return ctx.db.transaction().execute(async (tx) => {
     const row = await insertTenant(tx, {
       id: input.id,
@@ -104,6 +126,7 @@ export async function createTenant(
       pre_upstream_url: input.preUpstreamUrl,
       post_upstream_url: input.postUpstreamUrl,
       ...credentialColumns(input.upstreamApiKey, ctx.secretKey),
+      hermes_home: hermesHome,
       updated_at: new Date(),
     });
     if (!row) {
@@ -127,10 +150,12 @@ export async function updateTenant(
   changes: TenantChanges,
   actor: Actor,
 ): Promise<Tenant> {
+  const hermesHome = await checkedHermesHome(ctx, changes.hermesHome);
   return ctx.db.transaction().execute(async (tx) => {
     const row = await lockTenantById(tx, id);
     if (!row) throw notFound();
     const update: TenantUpdate = {
+      ...(hermesHome !== undefined ? { hermes_home: hermesHome } : {}),
       ...(changes.name !== undefined ? { name: changes.name } : {}),
       ...(changes.preUpstreamUrl !== undefined ? { pre_upstream_url: changes.preUpstreamUrl } : {}),
       ...(changes.postUpstreamUrl !== undefined ? { post_upstream_url: changes.postUpstreamUrl } : {}),

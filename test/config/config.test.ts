@@ -60,4 +60,40 @@ describe("loadConfig", () => {
     expect(c.admin.password).toHaveLength(16);
     expect(c.secrets.secretKey).toHaveLength(32);
   });
+
+  it("reads where Hermes state lives and which Hermes proxies to run", () => {
+    const d = loadConfig({}).hermes;
+    expect(d).toMatchObject({
+      home: "/home/hermes/.hermes",
+      codexHome: "/home/hermes/.codex",
+      claudeHome: "/home/hermes/.claude",
+      geminiHome: "/home/hermes/.gemini",
+      stateRoots: ["/home/hermes"],
+      bin: "/home/hermes/.hermes/hermes-agent/venv/bin/hermes",
+      proxyProviders: { pre: undefined, post: undefined },
+      healthIntervalSeconds: 60,
+    });
+    const c = loadConfig({
+      HERMES_HOME: "/srv/h/.hermes/",
+      HERMES_STATE_ROOTS: "/srv/h, /srv/other/../tenants",
+      HERMES_PRE_AI_PROVIDER: "nous",
+      HERMES_POST_AI_PROVIDER: "openai-codex",
+      HERMES_HEALTH_INTERVAL_SECONDS: "0",
+      PATH: "/usr/bin",
+      DATABASE_URL: "postgres://u:p@h/db",
+    }).hermes;
+    expect(c).toMatchObject({
+      home: "/srv/h/.hermes",
+      stateRoots: ["/srv/h", "/srv/tenants"],
+      proxyProviders: { pre: "nous", post: "openai-codex" },
+      healthIntervalSeconds: 0,
+    });
+    // The supervised hermes child inherits only harmless variables, never the service's own secrets.
+    expect(c.childEnv).toEqual({ PATH: "/usr/bin" });
+    expect(() => loadConfig({ HERMES_HOME: "relative/.hermes" })).toThrow(
+      /^HERMES_HOME: must be an absolute/,
+    );
+    expect(() => loadConfig({ HERMES_STATE_ROOTS: "/ok, relative" })).toThrow(/^HERMES_STATE_ROOTS: /);
+    expect(() => loadConfig({ HERMES_PRE_AI_PROVIDER: "Nous Portal" })).toThrow(/^HERMES_PRE_AI_PROVIDER: /);
+  });
 });

@@ -22,6 +22,7 @@ const EXPECTED_TABLES = [
   "api_users",
   "app_settings",
   "audit_log",
+  "hermes_upstream_probes",
   "rate_limits",
   "retired_keys",
   "tenants",

@@ -119,6 +119,29 @@ export const ROUTES: readonly RouteEntry[] = [
       cursor: "eventCursor",
     },
   }),
+  // Admin: a tenant's Hermes state (issue 19). `profile` is free text the confinement must refuse or resolve.
+  route("GET /api/admin/tenants/:id/hermes/profiles", { params: { id: "tenant" } }),
+  route("GET /api/admin/tenants/:id/hermes/accounts", {
+    params: { id: "tenant" },
+    query: { profile: "text" },
+  }),
+  route("GET /api/admin/tenants/:id/hermes/identities", {
+    params: { id: "tenant" },
+    query: { profile: "text" },
+  }),
+  route("GET /api/admin/tenants/:id/hermes/model", { params: { id: "tenant" }, query: { profile: "text" } }),
+  route("PATCH /api/admin/tenants/:id/hermes/model", {
+    params: { id: "tenant" },
+    query: { profile: "text" },
+    body: {
+      etag: "absent",
+      model: { default: "m", provider: "openrouter" },
+      fallback_providers: [{ provider: "anthropic", model: "claude" }],
+    },
+  }),
+  route("GET /api/admin/tenants/:id/hermes/health", { params: { id: "tenant" } }),
+  route("POST /api/admin/tenants/:id/hermes/health/probe", { params: { id: "tenant" }, body: {} }),
+  route("GET /api/admin/hermes/proxies"),
   // Admin: console pages.
   route("GET /login", { auth: "none", query: { next: "path" } }),
   route("GET /"),

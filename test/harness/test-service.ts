@@ -12,7 +12,7 @@ import { captureLogs, type CapturedLogs } from "./log-capture.js";
 import { createTestDatabase, type TestDatabase } from "./test-database.js";
 
 export type TestServiceOptions = {
-  /** Extra environment for loadConfig (ports default to 0, LOG_LEVEL to debug). */
+  /** Extra environment for loadConfig (ports default to 0, LOG_LEVEL to debug, background probes off). */
   env?: Record<string, string>;
   database?: "postgres" | "embedded";
   /** Reuse an existing database (e.g. a second instance on the same PostgreSQL). */
@@ -48,6 +48,8 @@ export async function startTestService(options: TestServiceOptions = {}): Promis
     HERMES_POST_AI_API_PORT: "0",
     HERMES_DATA_DIR: dataDir,
     HERMES_SHUTDOWN_GRACE_MS: "2000",
+    // Background upstream probes would add requests to other tests' fake upstreams; tests that want them opt in.
+    HERMES_HEALTH_INTERVAL_SECONDS: "0",
     LOG_LEVEL: "debug",
     ...(databaseUrl ? { DATABASE_URL: databaseUrl } : {}),
     ...options.env,

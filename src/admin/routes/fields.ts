@@ -36,3 +36,10 @@ export const upstreamApiKey = z
   .min(1, "must not be empty (use null to remove it)")
   .max(4096, "must be at most 4096 characters")
   .regex(/^[\x21-\x7e]+$/, "must be printable ASCII without spaces");
+
+/** The form of a tenant's Hermes home; the service then checks it exists inside HERMES_STATE_ROOTS. */
+export const hermesHomePath = z
+  .string({ error: "must be a string" })
+  .min(1, "must not be empty (use null to remove it)")
+  .max(4096, "must be at most 4096 characters")
+  .refine((v) => v.startsWith("/") && !v.includes("\0"), "must be an absolute path");

@@ -8,6 +8,7 @@ import { requireSession } from "../middleware/session.js";
 import { registerApiUserRoutes } from "./api-users/index.js";
 import { registerUsageRoutes } from "./api-users/usage.js";
 import { registerAdminEventRoutes } from "./events/index.js";
+import { registerHermesRoutes } from "./hermes/index.js";
 import { registerLogRoutes } from "./logs/index.js";
 import { registerStatusRoutes } from "./status/index.js";
 import { registerTenantRoutes } from "./tenants/index.js";
@@ -18,6 +19,7 @@ export function registerAdminRoutes(app: Hono, deps: Deps): void {
   registerStatusRoutes(app, deps);
   registerLogRoutes(app, deps);
   registerTenantRoutes(app, deps);
+  registerHermesRoutes(app, deps);
   registerApiUserRoutes(app, deps);
   registerUsageRoutes(app, deps);
   registerAdminEventRoutes(app, deps);

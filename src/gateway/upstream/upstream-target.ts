@@ -22,13 +22,18 @@ function parseBase(url: string): Base {
   return base;
 }
 
-/** The upstream origin and path for `/v1/<rest>?query` on this tenant and gateway. Tenants never fall back. */
+/**
+ * The upstream origin and path for `/v1/<rest>?query` on this tenant and gateway. Tenants never fall back.
+ * `override` (a supervised Hermes proxy of the default tenant) replaces the stored URL; null means it cannot run.
+ */
 export function upstreamTarget(
   tenant: TenantRoute,
   gateway: Gateway,
   pathAndQuery: string,
+  override?: string | null,
 ): { origin: string; path: string } {
-  const url = gateway === "pre" ? tenant.preUpstreamUrl : tenant.postUpstreamUrl;
+  const url =
+    override !== undefined ? override : gateway === "pre" ? tenant.preUpstreamUrl : tenant.postUpstreamUrl;
   if (!url) {
     throw new AppError(
       "upstream_not_configured",

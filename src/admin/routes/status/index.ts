@@ -1,11 +1,12 @@
 /**
  * @module GET /api/admin/status: version, commit, uptime, database kind and health, the audit pipeline's counters,
- * and the running gateway instances.
+ * the running gateway instances and the supervised Hermes proxies.
  */
 import type { Hono } from "hono";
 import type { Deps } from "../../../app/create-deps.js";
 import type { WorkerSummary } from "../../../app/cluster-ipc.js";
 import type { AuditStats } from "../../../audit/audit-writer.js";
+import type { ProxyStatus } from "../../../hermes/hermes-proxies.js";
 import { listInstances, type InstanceSummary } from "../../../usage/usage-instances.repository.js";
 import { readPackageVersion } from "../../static-files.js";
 
@@ -20,6 +21,8 @@ export type StatusResponse = {
   instances: InstanceSummary[] | null;
   /** This host's worker processes (HERMES_WORKERS), and which of them answered this request. */
   workers: { serving: number; list: WorkerSummary[] | null };
+  /** The supervised Hermes proxies of this instance (HERMES_PRE/POST_AI_PROVIDER); output: /api/admin/hermes/proxies. */
+  hermes_proxies: ProxyStatus[];
 };
 
 export function registerStatusRoutes(app: Hono, deps: Deps): void {
@@ -39,6 +42,7 @@ export function registerStatusRoutes(app: Hono, deps: Deps): void {
       audit: deps.audit.stats(),
       instances: health.ok ? await listInstances(deps.database.db).catch(() => null) : null,
       workers: { serving: deps.worker?.index ?? 0, list: await deps.workers().catch(() => null) },
+      hermes_proxies: deps.hermesProxies.statuses(),
     };
     return c.json(body);
   });

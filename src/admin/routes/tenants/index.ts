@@ -8,7 +8,7 @@ import type { Deps } from "../../../app/create-deps.js";
 import * as tenants from "../../../tenants/tenants.service.js";
 import { actorOf } from "../../middleware/session.js";
 import { parseJsonBody } from "../../validation.js";
-import { displayName, upstreamApiKey, upstreamUrl } from "../fields.js";
+import { displayName, hermesHomePath, upstreamApiKey, upstreamUrl } from "../fields.js";
 
 export const CreateTenantRequest = z.strictObject({
   id: z
@@ -21,6 +21,7 @@ export const CreateTenantRequest = z.strictObject({
   pre_upstream_url: upstreamUrl.nullable().default(null),
   post_upstream_url: upstreamUrl.nullable().default(null),
   upstream_api_key: upstreamApiKey.nullable().default(null),
+  hermes_home: hermesHomePath.nullable().default(null),
 });
 export type CreateTenantRequest = z.input<typeof CreateTenantRequest>;
 
@@ -29,6 +30,7 @@ export const UpdateTenantRequest = z.strictObject({
   pre_upstream_url: upstreamUrl.nullable().optional(),
   post_upstream_url: upstreamUrl.nullable().optional(),
   upstream_api_key: upstreamApiKey.nullable().optional(),
+  hermes_home: hermesHomePath.nullable().optional(),
 });
 export type UpdateTenantRequest = z.input<typeof UpdateTenantRequest>;
 
@@ -39,6 +41,8 @@ export type TenantResponse = {
   post_upstream_url: string | null;
   has_upstream_api_key: boolean;
   upstream_api_key_fingerprint: string | null;
+  /** Null = none; the default tenant then reads HERMES_HOME. */
+  hermes_home: string | null;
   created_at: string;
   updated_at: string;
 };
@@ -51,13 +55,18 @@ export function tenantToResponse(t: tenants.Tenant): TenantResponse {
     post_upstream_url: t.postUpstreamUrl,
     has_upstream_api_key: t.hasUpstreamApiKey,
     upstream_api_key_fingerprint: t.upstreamApiKeyFingerprint,
+    hermes_home: t.hermesHome,
     created_at: t.createdAt.toISOString(),
     updated_at: t.updatedAt.toISOString(),
   };
 }
 
 export function registerTenantRoutes(app: Hono, deps: Deps): void {
-  const ctx: tenants.TenantsContext = { db: deps.database.db, secretKey: deps.config.secrets.secretKey };
+  const ctx: tenants.TenantsContext = {
+    db: deps.database.db,
+    secretKey: deps.config.secrets.secretKey,
+    hermesRoots: deps.config.hermes.stateRoots,
+  };
 
   app.get("/api/admin/tenants", async (c) => {
     const list = await tenants.listTenants(ctx);
@@ -74,6 +83,7 @@ export function registerTenantRoutes(app: Hono, deps: Deps): void {
         preUpstreamUrl: body.pre_upstream_url,
         postUpstreamUrl: body.post_upstream_url,
         upstreamApiKey: body.upstream_api_key,
+        hermesHome: body.hermes_home,
       },
       actorOf(c),
     );
@@ -94,6 +104,7 @@ export function registerTenantRoutes(app: Hono, deps: Deps): void {
         preUpstreamUrl: body.pre_upstream_url,
         postUpstreamUrl: body.post_upstream_url,
         upstreamApiKey: body.upstream_api_key,
+        hermesHome: body.hermes_home,
       },
       actorOf(c),
     );
