@@ -6,6 +6,7 @@
 import type { Hono } from "hono";
 import type { Deps } from "../../../app/create-deps.js";
 import { listTenantProfiles, type HermesContext } from "../../../hermes/hermes-scope.js";
+import { registerHermesPaneRoutes } from "./panes.js";
 
 export type { ProfilesView } from "../../../hermes/hermes-scope.js";
 
@@ -19,4 +20,6 @@ export function registerHermesRoutes(app: Hono, deps: Deps): void {
   app.get("/api/admin/tenants/:id/hermes/profiles", async (c) => {
     return c.json(await listTenantProfiles(ctx, c.req.param("id")));
   });
+
+  registerHermesPaneRoutes(app, deps);
 }
