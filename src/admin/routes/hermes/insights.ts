@@ -5,20 +5,23 @@
 import type { Hono } from "hono";
 import { z } from "zod";
 import type { PaneContext } from "../../../hermes/panes/pane-context.js";
-import { getInsights } from "../../../hermes/sessions/insights.js";
+import { getInsights, type InsightWindow } from "../../../hermes/sessions/insights.js";
 import { parseQuery } from "../../validation.js";
 import { hermesScopeOf } from "./profile-query.js";
 
 export type { InsightsView } from "../../../hermes/sessions/insights.js";
 
 const InsightsQuery = z.object({
-  days: z.enum(["7", "30", "90"], { error: "must be 7, 30 or 90" }).default("30").transform(Number),
+  days: z
+    .enum(["7", "30", "90"], { error: "must be 7, 30 or 90" })
+    .default("30")
+    .transform((v) => Number(v) as InsightWindow),
 });
 
 export function registerInsightRoutes(app: Hono, ctx: PaneContext): void {
   app.get("/api/admin/tenants/:id/hermes/insights", async (c) => {
     const scope = await hermesScopeOf(c, ctx);
     const { days } = parseQuery(c, InsightsQuery);
-    return c.json(await getInsights(ctx, scope, days as 7 | 30 | 90));
+    return c.json(await getInsights(ctx, scope, days));
   });
 }
