@@ -1,12 +1,20 @@
 # Hermes Control Plane: production image (three listeners: admin 7843, pre-Hermes 8645, post-Hermes 8646).
 #   docker build --build-arg GIT_COMMIT="$(git rev-parse HEAD)" -t hermes-control-plane .
-# docker-compose.yml builds it the same way; test/deploy/ checks this file statically and replays its runtime stage.
+# docker-compose.yml builds it the same way; test/deploy/ checks this file statically and replays its runtime stage
+# (with the prod-deps stage it copies node_modules from).
 
-# One pinned base for both stages; override with --build-arg NODE_IMAGE=... to move to a newer Node 20 patch.
+# One pinned base for every stage; override with --build-arg NODE_IMAGE=... to move to a newer Node 20 patch.
 ARG NODE_IMAGE=node:20.20-bookworm-slim
 
+# --- toolchain: what compiling native modules needs. better-sqlite3 (Hermes' state.db and kanban.db) tries a prebuilt
+# binary from GitHub first and builds from source with node-gyp when it cannot fetch one; the runtime has no compiler.
+FROM ${NODE_IMAGE} AS toolchain
+RUN apt-get update \
+  && apt-get install -y --no-install-recommends python3 make g++ \
+  && rm -rf /var/lib/apt/lists/*
+
 # --- build: compile TypeScript (src/ and migrations/) into dist/ with the dev dependencies -------------------------
-FROM ${NODE_IMAGE} AS build
+FROM toolchain AS build
 WORKDIR /app
 COPY package.json package-lock.json ./
 RUN npm ci --no-audit --no-fund
@@ -14,7 +22,13 @@ COPY . .
 # The admin console is static files in admin-ui/ (no build step); mkdir keeps the runtime COPY valid while it is empty.
 RUN npm run build && mkdir -p admin-ui
 
-# --- runtime: production dependencies only ---------------------------------------------------------------------------
+# --- prod-deps: production dependencies only, native ones compiled here ---------------------------------------------
+FROM toolchain AS prod-deps
+WORKDIR /app
+COPY package.json package-lock.json ./
+RUN npm ci --omit=dev --no-audit --no-fund && npm cache clean --force
+
+# --- runtime: production dependencies only, no compiler ---------------------------------------------------------
 FROM ${NODE_IMAGE} AS runtime
 # tini as PID 1 forwards SIGTERM to node (main.ts drains requests and the audit queue on it) and reaps zombies.
 # The image's uid/gid 1000 user becomes "hermes" with home /home/hermes, where the Hermes state is bind-mounted.
@@ -35,7 +49,7 @@ ENV NODE_ENV=production \
   HERMES_DATA_DIR=/data
 WORKDIR /app
 COPY package.json package-lock.json ./
-RUN npm ci --omit=dev --no-audit --no-fund && npm cache clean --force
+COPY --from=prod-deps /app/node_modules ./node_modules
 COPY --from=build /app/dist ./dist
 COPY --from=build /app/admin-ui ./admin-ui
 # Last, so a new commit does not invalidate the dependency layers above.

@@ -9,6 +9,7 @@ import type { DB } from "../db/schema.js";
 import { AppError } from "../errors/app-error.js";
 import { DEFAULT_TENANT_ID } from "../tenants/default-tenant.js";
 import { findTenantById } from "../tenants/tenants.repository.js";
+import { tenantNotFound } from "../tenants/tenants.service.js";
 import { confineDirectory, REFUSAL_MESSAGES } from "./hermes-paths.js";
 import { listProfiles, resolveProfile, tenantHermesHome, type ProfileInfo } from "./hermes-home.js";
 import type { CliHomes } from "./identities.js";
@@ -50,15 +51,15 @@ export function scopeFields(scope: HermesScope): ScopeFields {
 
 async function homeOf(ctx: HermesContext, tenantId: string): Promise<string | null> {
   const row = await findTenantById(ctx.db, tenantId);
-  if (!row) throw new AppError("not_found", `No tenant with id '${tenantId}'.`);
+  if (!row) throw tenantNotFound();
   return tenantHermesHome({ id: row.id, hermesHome: row.hermes_home ?? null }, DEFAULT_TENANT_ID, {
     defaultHome: ctx.config.home,
     stateRoots: ctx.config.stateRoots,
   });
 }
 
-function noHome(tenantId: string): AppError {
-  return new AppError("not_found", `Tenant '${tenantId}' has no Hermes home; set its hermes_home first.`);
+function noHome(): AppError {
+  return new AppError("not_found", "This tenant has no Hermes home; set its hermes_home first.");
 }
 
 /** The scope of one view; 404 when the tenant or profile does not exist or the tenant has no home. */
@@ -68,7 +69,7 @@ export async function resolveScope(
   profile: string | undefined,
 ): Promise<HermesScope> {
   const home = await homeOf(ctx, tenantId);
-  if (!home) throw noHome(tenantId);
+  if (!home) throw noHome();
   const roots = ctx.config.stateRoots;
   const resolved = await resolveProfile(roots, home, profile);
   const parent = path.dirname(home);
@@ -103,7 +104,7 @@ export type ProfilesView = {
 /** The tenant's home and its profiles, `default` first. */
 export async function listTenantProfiles(ctx: HermesContext, tenantId: string): Promise<ProfilesView> {
   const home = await homeOf(ctx, tenantId);
-  if (!home) throw noHome(tenantId);
+  if (!home) throw noHome();
   const confined = await confineDirectory(ctx.config.stateRoots, home);
   if (confined.status !== "ok") {
     return {

@@ -90,7 +90,7 @@ async function checkedHermesHome(
 }
 
 /** Never repeats the id: it is whatever the client put in the path. */
-function notFound(): AppError {
+export function tenantNotFound(): AppError {
   return new AppError("not_found", "No tenant with this id.");
 }
 
@@ -109,7 +109,7 @@ export async function listTenants(ctx: TenantsContext): Promise<Tenant[]> {
 
 export async function getTenant(ctx: TenantsContext, id: string): Promise<Tenant> {
   const row = await findTenantById(ctx.db, id);
-  if (!row) throw notFound();
+  if (!row) throw tenantNotFound();
   return tenantRowToTenant(row);
 }
 
@@ -153,7 +153,7 @@ export async function updateTenant(
   const hermesHome = await checkedHermesHome(ctx, changes.hermesHome);
   return ctx.db.transaction().execute(async (tx) => {
     const row = await lockTenantById(tx, id);
-    if (!row) throw notFound();
+    if (!row) throw tenantNotFound();
     const update: TenantUpdate = {
       ...(hermesHome !== undefined ? { hermes_home: hermesHome } : {}),
       ...(changes.name !== undefined ? { name: changes.name } : {}),
@@ -193,7 +193,7 @@ export async function updateTenant(
 export async function deleteTenant(ctx: TenantsContext, id: string, actor: Actor): Promise<void> {
   await ctx.db.transaction().execute(async (tx) => {
     const row = await lockTenantById(tx, id);
-    if (!row) throw notFound();
+    if (!row) throw tenantNotFound();
     if (id === DEFAULT_TENANT_ID) {
       throw new AppError("conflict", "The default tenant cannot be deleted; change its upstreams instead.");
     }

@@ -131,7 +131,7 @@ describe("GET /api/admin/tenants/:id/hermes/profiles", () => {
     const none = await admin.get("/api/admin/tenants/nohome/hermes/profiles");
     expect(none.status).toBe(404);
     expect(none.body).toEqual({
-      error: { code: "not_found", message: "Tenant 'nohome' has no Hermes home; set its hermes_home first." },
+      error: { code: "not_found", message: "This tenant has no Hermes home; set its hermes_home first." },
     });
     expect((await admin.get("/api/admin/tenants/ghost/hermes/profiles")).status).toBe(404);
     // A home that was valid when set and has since gone away.

@@ -7,32 +7,52 @@ import { ENV_VARS } from "../../src/config/config.js";
 import { execForm, parseDockerfile, parseHealthcheck, read, stageEnv, type Stage } from "./deploy-files.js";
 
 const dockerfile = parseDockerfile(read("Dockerfile"));
-const build = dockerfile.stages.find((s) => s.name === "build")!;
+const stage = (name: string) => dockerfile.stages.find((s) => s.name === name)!;
+const build = stage("build");
+const prodDeps = stage("prod-deps");
 const runtime = dockerfile.stages.at(-1)!;
 const all = (stage: Stage, keyword: string) => stage.instructions.filter((i) => i.keyword === keyword);
 const runs = (stage: Stage) => all(stage, "RUN").map((i) => i.args);
+const COMPILER = /\b(python3|make|g\+\+|gcc|build-essential)\b/;
 
 describe("Dockerfile", () => {
-  it("has a build stage and a final runtime stage on the same pinned Node 20 Debian slim base", () => {
-    expect(dockerfile.stages.map((s) => s.name)).toEqual(["build", "runtime"]);
-    for (const stage of dockerfile.stages) {
+  it("builds on a toolchain stage and ends in a runtime stage on the same pinned Node 20 Debian slim base", () => {
+    expect(dockerfile.stages.map((s) => s.name)).toEqual(["toolchain", "build", "prod-deps", "runtime"]);
+    for (const s of [stage("toolchain"), runtime]) {
       // DL3006/DL3007: an explicit tag, never latest; we also want at least major.minor and Debian slim.
-      expect(stage.from).toMatch(/^node:20\.\d+(\.\d+)?-bookworm-slim$/);
-      expect(stage.from).not.toMatch(/latest/);
+      expect(s.from).toMatch(/^node:20\.\d+(\.\d+)?-bookworm-slim$/);
+      expect(s.from).not.toMatch(/latest/);
     }
-    expect(build.from).toBe(runtime.from);
+    expect(stage("toolchain").from).toBe(runtime.from);
+    expect(build.from).toBe("toolchain");
+    expect(prodDeps.from).toBe("toolchain");
   });
 
-  it("installs with npm ci: all dependencies to build, production ones only at runtime", () => {
+  it("compiles native modules (better-sqlite3 from source when no prebuilt binary can be fetched) outside the runtime", () => {
+    expect(runs(stage("toolchain")).join("\n")).toMatch(
+      /apt-get install -y --no-install-recommends python3 make g\+\+/,
+    );
+    // The runtime installs no compiler and runs no npm install: it gets node_modules compiled in prod-deps.
+    for (const run of runs(runtime)) {
+      expect(run).not.toMatch(COMPILER);
+      expect(run).not.toMatch(/\bnpm\b/);
+    }
+    const pkg = JSON.parse(read("package.json")) as { dependencies: Record<string, string> };
+    // 13.x crashes on Node 20; its install falls back to node-gyp, which the toolchain stage makes possible.
+    expect(pkg.dependencies["better-sqlite3"]).toMatch(/^~12\./);
+  });
+
+  it("installs with npm ci: all dependencies to build, production ones only for the runtime", () => {
     const allRuns = dockerfile.stages.flatMap(runs).join("\n");
     expect(allRuns).not.toMatch(/\bnpm (install|i)\b/); // reproducible installs from the lockfile only
     expect(runs(build)).toContainEqual(expect.stringMatching(/^npm ci\b/));
     expect(runs(build).join("\n")).toMatch(/\bnpm run build\b/);
-    const runtimeCi = runs(runtime).find((r) => /\bnpm ci\b/.test(r));
-    expect(runtimeCi).toMatch(/npm ci --omit=dev\b/);
-    // No node_modules carried over from the build stage (it holds the dev dependencies).
+    expect(runs(prodDeps).find((r) => /\bnpm ci\b/.test(r))).toMatch(/npm ci --omit=dev\b/);
+    // node_modules come from prod-deps only, never from the build stage (which holds the dev dependencies).
     const copies = all(runtime, "COPY").map((i) => i.args);
-    expect(copies.filter((c) => c.includes("node_modules"))).toEqual([]);
+    expect(copies.filter((c) => c.includes("node_modules"))).toEqual([
+      "--from=prod-deps /app/node_modules ./node_modules",
+    ]);
     expect(copies).toContain("--from=build /app/dist ./dist");
     expect(copies).toContain("--from=build /app/admin-ui ./admin-ui");
     expect(copies).toContain("package.json package-lock.json ./");

@@ -1,8 +1,8 @@
 /**
- * @module Production smoke test: replays the Dockerfile's runtime stage into a temp dir (its COPYs and its
- * `npm ci --omit=dev`), gives the process the environment the container gets (the image's ENV under the compose
- * environment resolved from .env.example), runs the exact CMD, and checks readiness, the HEALTHCHECK, a login and
- * a graceful SIGTERM. Only the database URL, the data directory and the ports are changed for this machine.
+ * @module Production smoke test: replays the Dockerfile's runtime stage into a temp dir (its COPYs, with node_modules
+ * from the prod-deps stage's `npm ci --omit=dev`), gives the process the environment the container gets (the image's
+ * ENV under the compose environment resolved from .env.example), runs the exact CMD, and checks readiness, the
+ * HEALTHCHECK, a login and a graceful SIGTERM. Only the database URL, the data directory and the ports are changed for this machine.
  */
 import { execFile, execFileSync } from "node:child_process";
 import fs from "node:fs";
@@ -25,21 +25,39 @@ import {
 } from "./deploy-files.js";
 
 const execFileAsync = promisify(execFile);
-const runtime: Stage = parseDockerfile(read("Dockerfile")).stages.at(-1)!;
+const dockerfile = parseDockerfile(read("Dockerfile"));
+const runtime: Stage = dockerfile.stages.at(-1)!;
 const GIT_COMMIT = "0123456789abcdef0123456789abcdef01234567";
 const ADMIN_PASSWORD = "smoke-test-admin-password-7f3a";
 const REPO = process.cwd();
 
-/** Copies what the runtime stage COPYs (`--from=build` is this checkout after the global setup's build). */
-function replayRuntimeStage(appDir: string): void {
-  for (const ins of runtime.instructions) {
+/**
+ * Replays a stage into `appDir`: its COPYs and its `npm ci` steps. `--from=build` is this checkout after the global
+ * setup's build; another `--from=<stage>` (prod-deps, which compiles node_modules) is replayed into a directory of
+ * its own first, so the runtime gets exactly what that stage installs (production dependencies only).
+ */
+function replayStage(stage: Stage, appDir: string, tmp: string): void {
+  for (const ins of stage.instructions) {
     if (ins.keyword === "COPY") {
+      const from = /--from=(\S+)/.exec(ins.args)?.[1];
       const parts = ins.args.split(/\s+/).filter((p) => !p.startsWith("--"));
       const dest = path.join(appDir, parts.pop()!);
+      let sourceRoot = REPO;
+      if (from && from !== "build") {
+        sourceRoot = path.join(tmp, `stage-${from}`);
+        if (!fs.existsSync(sourceRoot)) {
+          fs.mkdirSync(sourceRoot, { recursive: true });
+          replayStage(
+            dockerfile.stages.find((s) => s.name === from)!,
+            sourceRoot,
+            tmp,
+          );
+        }
+      }
       for (const src of parts) {
-        const from = path.join(REPO, src.replace(/^\/app\//, ""));
+        const origin = path.join(sourceRoot, src.replace(/^\/app\//, ""));
         const to = dest.endsWith("/") ? path.join(dest, path.basename(src)) : dest;
-        if (fs.existsSync(from)) fs.cpSync(from, to, { recursive: true });
+        if (fs.existsSync(origin)) fs.cpSync(origin, to, { recursive: true, verbatimSymlinks: true });
         else if (src.endsWith("admin-ui"))
           fs.mkdirSync(to, { recursive: true }); // the build stage's mkdir -p
         else throw new Error(`Dockerfile line ${ins.line}: ${src} does not exist`);
@@ -49,11 +67,27 @@ function replayRuntimeStage(appDir: string): void {
       // it would wipe this machine's shared npm cache, which --prefer-offline reads instead of the registry.
       for (const step of ins.args.split("&&").map((s) => s.trim())) {
         if (!step.startsWith("npm ci")) continue;
-        execFileSync("npm", [...step.split(/\s+/).slice(1), "--prefer-offline"], {
+        execFileSync("npm", [...step.split(/\s+/).slice(1), "--prefer-offline", "--ignore-scripts"], {
           cwd: appDir,
           stdio: "pipe",
         });
+        copyNativeBuilds(appDir);
       }
+    }
+  }
+}
+
+/**
+ * Install scripts are skipped in the replay: better-sqlite3's compiles from source here (no prebuilt binary can be
+ * fetched), which takes minutes on a shared host, and CI's own `npm ci` (.ci/run) already proves that build works
+ * on this platform. The replay takes the binaries this checkout compiled instead (same platform and Node ABI).
+ */
+function copyNativeBuilds(appDir: string): void {
+  const modules = path.join(appDir, "node_modules");
+  for (const name of fs.readdirSync(modules)) {
+    const built = path.join(REPO, "node_modules", name, "build", "Release");
+    if (fs.existsSync(path.join(modules, name, "binding.gyp")) && fs.existsSync(built)) {
+      fs.cpSync(built, path.join(modules, name, "build", "Release"), { recursive: true });
     }
   }
 }
@@ -81,7 +115,7 @@ describe("production start (Dockerfile runtime stage + compose environment from 
     tmp = fs.mkdtempSync(path.join(os.tmpdir(), "hcp-smoke-"));
     const appDir = path.join(tmp, "app");
     fs.mkdirSync(appDir);
-    replayRuntimeStage(appDir);
+    replayStage(runtime, appDir, tmp);
     db = await createTestDatabase("smoke");
     const [admin, pre, post] = await freePorts(3);
     ports = { admin: admin!, pre: pre!, post: post! };
@@ -130,6 +164,14 @@ describe("production start (Dockerfile runtime stage + compose environment from 
   it("runs with production dependencies only, as NODE_ENV=production, bound to 0.0.0.0", () => {
     const modules = fs.readdirSync(path.join(tmp, "app", "node_modules"));
     expect(modules).toContain("argon2");
+    // better-sqlite3's native binary was compiled in prod-deps and loads in the runtime's node_modules.
+    const probe =
+      "const D = require('better-sqlite3'); console.log(new D(':memory:').prepare('select 41 + 1 as n').get().n)";
+    expect(
+      execFileSync(process.execPath, ["-e", probe], { cwd: path.join(tmp, "app") })
+        .toString()
+        .trim(),
+    ).toBe("42");
     expect(modules).not.toContain("vitest");
     expect(modules).not.toContain("typescript");
     expect(env.NODE_ENV).toBe("production");

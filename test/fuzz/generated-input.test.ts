@@ -7,6 +7,8 @@
  * FUZZ_SEED=<seed>. FUZZ_RUNS sets the cases per route (default 80).
  */
 import http from "node:http";
+import path from "node:path";
+import type Database from "better-sqlite3";
 import { sql } from "kysely";
 import fc from "fast-check";
 import type { Hono } from "hono";
@@ -20,6 +22,9 @@ import { flushAll } from "../gateway/kit.js";
 import { startFakeUpstream, type FakeUpstream } from "../harness/fake-upstream.js";
 import { createApiUser, createTenant } from "../harness/seed.js";
 import { startTestService, type TestService } from "../harness/test-service.js";
+import { copyFixtureRoot, type FixtureRoot } from "../fixtures/hermes/fixture-homes.js";
+import { createKanbanDb, createStateDb } from "../fixtures/hermes/hermes-dbs.js";
+import { seedKanbanDb, seedStateDb } from "../fixtures/hermes/pane-data.js";
 import { problemWith, requestArbitrary, send, type FuzzContext, type FuzzRequest } from "./fuzz-case.js";
 import { ROUTES, routeKey } from "./route-table.js";
 
@@ -27,13 +32,26 @@ const SEED = Number(process.env.FUZZ_SEED ?? 20261203);
 const RUNS_PER_ROUTE = Number(process.env.FUZZ_RUNS ?? 80);
 
 let svc: TestService;
+let hermes: FixtureRoot;
 let upstream: FakeUpstream;
 let ctx: FuzzContext;
 const agent = new http.Agent({ keepAlive: true, maxSockets: 4 });
 const sent = { total: 0, gateway: 0 };
 
 beforeAll(async () => {
-  svc = await startTestService({ env: ADMIN_ENV });
+  // The default tenant reads a Hermes home in daily use (with its databases), so the Hermes routes' cases reach
+  // the readers rather than stopping at "not present".
+  hermes = copyFixtureRoot(["active"]);
+  const now = Math.floor(Date.now() / 1000);
+  for (const [file, create, seed] of [
+    ["state.db", createStateDb, (db: Database.Database) => seedStateDb(db, now)],
+    ["kanban.db", createKanbanDb, (db: Database.Database) => seedKanbanDb(db, now, "f")],
+  ] as const) {
+    const db = create(path.join(hermes.home, file));
+    seed(db);
+    db.close();
+  }
+  svc = await startTestService({ env: { ...ADMIN_ENV, ...hermes.env } });
   upstream = await startFakeUpstream();
   // The gateway cases' tenant and keys: in no pool the admin cases draw ids from, so no generated PATCH or DELETE
   // reaches them.
@@ -75,6 +93,7 @@ afterAll(async () => {
   agent.destroy();
   await svc?.close();
   await upstream?.close();
+  hermes?.cleanup();
 });
 
 /** Handlers the apps register (middleware takes `next`, a handler does not), as `METHOD path`. */

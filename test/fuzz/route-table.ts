@@ -142,6 +142,98 @@ export const ROUTES: readonly RouteEntry[] = [
   route("GET /api/admin/tenants/:id/hermes/health", { params: { id: "tenant" } }),
   route("POST /api/admin/tenants/:id/hermes/health/probe", { params: { id: "tenant" }, body: {} }),
   route("GET /api/admin/hermes/proxies"),
+  // Admin: the read-only Hermes panes (issue 20).
+  route("GET /api/admin/tenants/:id/hermes/sessions", {
+    params: { id: "tenant" },
+    query: {
+      profile: "text",
+      source: "text",
+      model: "text",
+      from: "date",
+      to: "date",
+      q: "text",
+      cron: "text",
+      cron_job: "text",
+      include_children: "text",
+      limit: "int",
+      cursor: "text",
+    },
+  }),
+  route("GET /api/admin/tenants/:id/hermes/sessions/:session", {
+    params: { id: "tenant" },
+    query: { profile: "text" },
+  }),
+  route("GET /api/admin/tenants/:id/hermes/sessions/:session/messages", {
+    params: { id: "tenant" },
+    query: { profile: "text", after: "int", limit: "int" },
+  }),
+  route("GET /api/admin/tenants/:id/hermes/sessions/:session/messages/:message", {
+    params: { id: "tenant" },
+    query: { profile: "text" },
+  }),
+  route("GET /api/admin/tenants/:id/hermes/insights", {
+    params: { id: "tenant" },
+    query: { profile: "text", days: "int" },
+  }),
+  route("GET /api/admin/tenants/:id/hermes/skills", { params: { id: "tenant" }, query: { profile: "text" } }),
+  route("GET /api/admin/tenants/:id/hermes/skills/content", {
+    params: { id: "tenant" },
+    query: { profile: "text", skill: "text" },
+  }),
+  route("GET /api/admin/tenants/:id/hermes/bundles", {
+    params: { id: "tenant" },
+    query: { profile: "text" },
+  }),
+  route("GET /api/admin/tenants/:id/hermes/plugins", {
+    params: { id: "tenant" },
+    query: { profile: "text" },
+  }),
+  route("GET /api/admin/tenants/:id/hermes/mcp", { params: { id: "tenant" }, query: { profile: "text" } }),
+  route("GET /api/admin/tenants/:id/hermes/hooks", { params: { id: "tenant" }, query: { profile: "text" } }),
+  route("GET /api/admin/tenants/:id/hermes/webhooks", {
+    params: { id: "tenant" },
+    query: { profile: "text" },
+  }),
+  route("GET /api/admin/tenants/:id/hermes/tools", { params: { id: "tenant" }, query: { profile: "text" } }),
+  route("GET /api/admin/tenants/:id/hermes/cron", { params: { id: "tenant" }, query: { profile: "text" } }),
+  route("GET /api/admin/tenants/:id/hermes/cron/:job/outputs", {
+    params: { id: "tenant" },
+    query: { profile: "text", limit: "int", before: "text" },
+  }),
+  route("GET /api/admin/tenants/:id/hermes/cron/:job/outputs/:output", {
+    params: { id: "tenant" },
+    query: { profile: "text" },
+  }),
+  route("GET /api/admin/tenants/:id/hermes/memory", { params: { id: "tenant" }, query: { profile: "text" } }),
+  route("GET /api/admin/tenants/:id/hermes/memory/:file", {
+    params: { id: "tenant" },
+    query: { profile: "text" },
+  }),
+  route("GET /api/admin/tenants/:id/hermes/kanban", {
+    params: { id: "tenant" },
+    query: { profile: "text", board: "text", status: "text", assignee: "text", limit: "int", cursor: "text" },
+  }),
+  route("GET /api/admin/tenants/:id/hermes/kanban/tasks/:task", {
+    params: { id: "tenant" },
+    query: { profile: "text", board: "text" },
+  }),
+  route("GET /api/admin/tenants/:id/hermes/profile-summaries", {
+    params: { id: "tenant" },
+    query: { profile: "text" },
+  }),
+  route("GET /api/admin/tenants/:id/hermes/status", { params: { id: "tenant" }, query: { profile: "text" } }),
+  route("GET /api/admin/tenants/:id/hermes/storage", {
+    params: { id: "tenant" },
+    query: { profile: "text" },
+  }),
+  route("GET /api/admin/tenants/:id/hermes/security", {
+    params: { id: "tenant" },
+    query: { profile: "text" },
+  }),
+  route("GET /api/admin/tenants/:id/hermes/logs", {
+    params: { id: "tenant" },
+    query: { profile: "text", file: "text", level: "text", q: "text", limit: "int", before: "text" },
+  }),
   // Admin: console pages.
   route("GET /login", { auth: "none", query: { next: "path" } }),
   route("GET /"),

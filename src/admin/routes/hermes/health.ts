@@ -5,22 +5,18 @@
 import type { Hono } from "hono";
 import { z } from "zod";
 import type { Deps } from "../../../app/create-deps.js";
-import { AppError } from "../../../errors/app-error.js";
+import { tenantNotFound } from "../../../tenants/tenants.service.js";
 import { parseJsonBody } from "../../validation.js";
 
 export type { HealthView } from "../../../hermes/upstream-health.js";
 
 const EmptyBody = z.strictObject({});
 
-function notFound(id: string): AppError {
-  return new AppError("not_found", `No tenant with id '${id}'.`);
-}
-
 export function registerHermesHealthRoutes(app: Hono, deps: Deps): void {
   app.get("/api/admin/tenants/:id/hermes/health", async (c) => {
     const id = c.req.param("id");
     const view = await deps.hermesHealth.view(id);
-    if (!view) throw notFound(id);
+    if (!view) throw tenantNotFound();
     return c.json(view);
   });
 
@@ -28,7 +24,7 @@ export function registerHermesHealthRoutes(app: Hono, deps: Deps): void {
     await parseJsonBody(c, EmptyBody);
     const id = c.req.param("id");
     const view = await deps.hermesHealth.probeNow(id);
-    if (!view) throw notFound(id);
+    if (!view) throw tenantNotFound();
     return c.json(view);
   });
 }

@@ -10,6 +10,7 @@ import { registerHermesAccountRoutes } from "./accounts.js";
 import { registerHermesHealthRoutes } from "./health.js";
 import { registerHermesModelRoutes } from "./model.js";
 import { registerHermesProxyRoutes } from "./proxies.js";
+import { registerHermesPaneRoutes } from "./panes.js";
 
 export type { ProfilesView } from "../../../hermes/hermes-scope.js";
 
@@ -27,4 +28,5 @@ export function registerHermesRoutes(app: Hono, deps: Deps): void {
   registerHermesModelRoutes(app, ctx, deps);
   registerHermesHealthRoutes(app, deps);
   registerHermesProxyRoutes(app, deps);
+  registerHermesPaneRoutes(app, deps);
 }
