@@ -5,14 +5,14 @@
 # One pinned base for both stages; override with --build-arg NODE_IMAGE=... to move to a newer Node 20 patch.
 ARG NODE_IMAGE=node:20.20-bookworm-slim
 
-# --- build: compile TypeScript (src/ and migrations/) into dist/ with the dev dependencies -------------------------
+# --- build: compile TypeScript (src/, migrations/) and the console (admin-ui/) into dist/ with the dev dependencies --
 FROM ${NODE_IMAGE} AS build
 WORKDIR /app
 COPY package.json package-lock.json ./
 RUN npm ci --no-audit --no-fund
 COPY . .
-# The admin console is static files in admin-ui/ (no build step); mkdir keeps the runtime COPY valid while it is empty.
-RUN npm run build && mkdir -p admin-ui
+# tsc → dist/src, dist/migrations; Vite → dist/admin-ui (the console's index.html and hashed assets).
+RUN npm run build
 
 # --- runtime: production dependencies only ---------------------------------------------------------------------------
 FROM ${NODE_IMAGE} AS runtime
@@ -37,7 +37,6 @@ WORKDIR /app
 COPY package.json package-lock.json ./
 RUN npm ci --omit=dev --no-audit --no-fund && npm cache clean --force
 COPY --from=build /app/dist ./dist
-COPY --from=build /app/admin-ui ./admin-ui
 # Last, so a new commit does not invalidate the dependency layers above.
 ARG GIT_COMMIT=unknown
 ENV HERMES_GIT_COMMIT=${GIT_COMMIT}
