@@ -11,6 +11,7 @@ import { registerAdminEventRoutes } from "./events/index.js";
 import { registerLogRoutes } from "./logs/index.js";
 import { registerStatusRoutes } from "./status/index.js";
 import { registerTenantRoutes } from "./tenants/index.js";
+import { registerUsageSummaryRoutes } from "./usage/index.js";
 
 export function registerAdminRoutes(app: Hono, deps: Deps): void {
   app.use("/api/admin/*", requireSession({ auth: deps.adminAuth, trustProxy: deps.config.http.trustProxy }));
@@ -20,5 +21,6 @@ export function registerAdminRoutes(app: Hono, deps: Deps): void {
   registerTenantRoutes(app, deps);
   registerApiUserRoutes(app, deps);
   registerUsageRoutes(app, deps);
+  registerUsageSummaryRoutes(app, deps);
   registerAdminEventRoutes(app, deps);
 }

@@ -41,9 +41,14 @@ export type TenantResponse = {
   upstream_api_key_fingerprint: string | null;
   created_at: string;
   updated_at: string;
+  api_users_count: number;
+  /** Tokens its API users used this UTC month (as the caps count them). */
+  tokens_this_month: number;
 };
 
-export function tenantToResponse(t: tenants.Tenant): TenantResponse {
+export type TenantListResponse = { data: TenantResponse[] };
+
+export function tenantToResponse(t: tenants.TenantWithStats): TenantResponse {
   return {
     id: t.id,
     name: t.name,
@@ -53,15 +58,19 @@ export function tenantToResponse(t: tenants.Tenant): TenantResponse {
     upstream_api_key_fingerprint: t.upstreamApiKeyFingerprint,
     created_at: t.createdAt.toISOString(),
     updated_at: t.updatedAt.toISOString(),
+    api_users_count: t.apiUsersCount,
+    tokens_this_month: t.tokensThisMonth,
   };
 }
 
 export function registerTenantRoutes(app: Hono, deps: Deps): void {
   const ctx: tenants.TenantsContext = { db: deps.database.db, secretKey: deps.config.secrets.secretKey };
+  const one = async (t: tenants.Tenant) => tenantToResponse((await tenants.withTenantStats(ctx, [t]))[0]!);
 
   app.get("/api/admin/tenants", async (c) => {
-    const list = await tenants.listTenants(ctx);
-    return c.json({ data: list.map(tenantToResponse) });
+    const list = await tenants.withTenantStats(ctx, await tenants.listTenants(ctx));
+    const body: TenantListResponse = { data: list.map(tenantToResponse) };
+    return c.json(body);
   });
 
   app.post("/api/admin/tenants", async (c) => {
@@ -77,11 +86,11 @@ export function registerTenantRoutes(app: Hono, deps: Deps): void {
       },
       actorOf(c),
     );
-    return c.json(tenantToResponse(tenant), 201);
+    return c.json(await one(tenant), 201);
   });
 
   app.get("/api/admin/tenants/:id", async (c) => {
-    return c.json(tenantToResponse(await tenants.getTenant(ctx, c.req.param("id"))));
+    return c.json(await one(await tenants.getTenant(ctx, c.req.param("id"))));
   });
 
   app.patch("/api/admin/tenants/:id", async (c) => {
@@ -97,7 +106,7 @@ export function registerTenantRoutes(app: Hono, deps: Deps): void {
       },
       actorOf(c),
     );
-    return c.json(tenantToResponse(tenant));
+    return c.json(await one(tenant));
   });
 
   app.delete("/api/admin/tenants/:id", async (c) => {
