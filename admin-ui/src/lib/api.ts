@@ -4,8 +4,8 @@
  * outside the login call means the session is gone and hands over to the session-expiry handler.
  */
 import type {
-  AdminEventPage,
-  ApiUserPage,
+  AdminEventPageResponse,
+  ApiUserListResponse,
   ApiUserResponse,
   AuditLogDetail,
   AuditLogPage,
@@ -15,10 +15,11 @@ import type {
   LoginResponse,
   MeResponse,
   StatusResponse,
+  TenantListResponse,
   TenantResponse,
   UpdateApiUserRequest,
   UpdateTenantRequest,
-  UsageReport,
+  UsageSummaryResponse,
   UserUsageResponse,
 } from "./api-types";
 
@@ -97,7 +98,7 @@ export const api = {
   logout: () => request<void>("POST", "/api/auth/logout"),
   me: () => get<MeResponse>("/api/auth/me"),
 
-  listApiUsers: (query: Query) => get<ApiUserPage>("/api/admin/api-users", query),
+  listApiUsers: (query: Query) => get<ApiUserListResponse>("/api/admin/api-users", query),
   getApiUser: (id: string) => get<ApiUserResponse>(`/api/admin/api-users/${enc(id)}`),
   createApiUser: (body: CreateApiUserRequest) =>
     request<IssuedKeyResponse>("POST", "/api/admin/api-users", body),
@@ -109,20 +110,20 @@ export const api = {
   apiUserUsage: (id: string, month?: string) =>
     get<UserUsageResponse>(`/api/admin/api-users/${enc(id)}/usage`, { month }),
 
-  listTenants: () => get<{ data: TenantResponse[] }>("/api/admin/tenants"),
+  listTenants: () => get<TenantListResponse>("/api/admin/tenants"),
   getTenant: (id: string) => get<TenantResponse>(`/api/admin/tenants/${enc(id)}`),
   createTenant: (body: CreateTenantRequest) => request<TenantResponse>("POST", "/api/admin/tenants", body),
   updateTenant: (id: string, body: UpdateTenantRequest) =>
     request<TenantResponse>("PATCH", `/api/admin/tenants/${enc(id)}`, body),
   deleteTenant: (id: string) => request<void>("DELETE", `/api/admin/tenants/${enc(id)}`),
 
-  usageReport: (query: Query) => get<UsageReport>("/api/admin/usage", query),
+  usageReport: (query: Query) => get<UsageSummaryResponse>("/api/admin/usage", query),
 
   listLogs: (query: Query) => get<AuditLogPage>("/api/admin/logs", query),
   getLog: (id: number | string) => get<AuditLogDetail>(`/api/admin/logs/${enc(String(id))}`),
   /** A plain link, not a fetch: the browser streams the download to disk whatever its size. */
   logsDownloadUrl: (query: Query) => `/api/admin/logs/download${queryString(query)}`,
 
-  listEvents: (query: Query) => get<AdminEventPage>("/api/admin/events", query),
+  listEvents: (query: Query) => get<AdminEventPageResponse>("/api/admin/events", query),
   status: () => get<StatusResponse>("/api/admin/status"),
 };

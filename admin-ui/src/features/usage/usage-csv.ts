@@ -1,10 +1,10 @@
 /**
  * @module The usage screen as CSV: the totals, the daily rows, top users and top models, exactly as shown.
  */
-import type { UsageReport } from "../../lib/api-types";
+import type { UsageSummaryResponse } from "../../lib/api-types";
 import { toCsv, type Cell } from "../../lib/csv";
 
-export function usageCsv(report: UsageReport, tenant: string): string {
+export function usageCsv(report: UsageSummaryResponse, tenant: string): string {
   const t = report.totals;
   const rows: Cell[][] = [
     [

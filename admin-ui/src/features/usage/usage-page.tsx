@@ -14,7 +14,7 @@ import { formatNumber } from "../../lib/format";
 import { useUrlFilters } from "../../lib/url-filters";
 import { useTenants } from "../tenants/tenant-queries";
 import { usageCsv } from "./usage-csv";
-import { useUsageReport } from "./usage-queries";
+import { useUsageSummaryResponse } from "./usage-queries";
 
 const FILTERS = ["from", "to", "tenant_id"] as const;
 
@@ -26,7 +26,7 @@ export function UsagePage() {
   const { values, update } = useUrlFilters(FILTERS);
   const from = values.from || utcDay(-29);
   const to = values.to || utcDay();
-  const report = useUsageReport({ from, to, tenant_id: values.tenant_id, top: 10 });
+  const report = useUsageSummaryResponse({ from, to, tenant_id: values.tenant_id, top: 10 });
   const tenants = useTenants();
   const chart = useMemo(() => {
     const daily = report.data?.daily ?? [];

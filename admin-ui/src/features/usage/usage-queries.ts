@@ -5,7 +5,7 @@
 import { keepPreviousData, useQuery } from "@tanstack/react-query";
 import { api, type Query } from "../../lib/api";
 
-export function useUsageReport(query: Query) {
+export function useUsageSummaryResponse(query: Query) {
   return useQuery({
     queryKey: ["usage", query],
     queryFn: () => api.usageReport(query),
