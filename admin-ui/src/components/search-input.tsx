@@ -32,7 +32,7 @@ export function SearchInput({
     return () => clearTimeout(t);
   }, [text, value, delayMs]);
   return (
-    <label className="filter">
+    <label className="filter filter-search">
       <span className="filter-label">{label}</span>
       <input
         type="search"

@@ -12,7 +12,21 @@ export function DiffView({ diff }: { diff: unknown }) {
     return diff === null || diff === undefined ? <span className="muted">—</span> : <code>{show(diff)}</code>;
   const before = isObj(diff.before) ? diff.before : null;
   const after = isObj(diff.after) ? diff.after : null;
-  if (before || after) {
+  if ((before && !after) || (after && !before)) {
+    // Created (after only) or deleted (before only): one column of values.
+    const only = (after ?? before)!;
+    return (
+      <dl className="details compact" data-testid="diff">
+        {Object.entries(only).map(([k, v]) => (
+          <div key={k} className="details-row">
+            <dt className="mono">{k}</dt>
+            <dd className={after ? "diff-after mono" : "diff-before mono"}>{show(v)}</dd>
+          </div>
+        ))}
+      </dl>
+    );
+  }
+  if (before && after) {
     const keys = [...new Set([...Object.keys(before ?? {}), ...Object.keys(after ?? {})])].filter(
       (k) => show(before?.[k]) !== show(after?.[k]),
     );
@@ -31,8 +45,8 @@ export function DiffView({ diff }: { diff: unknown }) {
               <th scope="row" className="mono">
                 {k}
               </th>
-              <td className="diff-before mono">{before ? show(before[k]) : "—"}</td>
-              <td className="diff-after mono">{after ? show(after[k]) : "—"}</td>
+              <td className="diff-before mono">{show(before[k])}</td>
+              <td className="diff-after mono">{show(after[k])}</td>
             </tr>
           ))}
         </tbody>

@@ -52,6 +52,7 @@ export function apiUserColumns(onAction: (action: UserAction, user: ApiUserRespo
       id: "status",
       header: "Status",
       cell: ({ row }) => <StatusBadges user={row.original} />,
+      meta: { className: "status-cell" },
     }),
     col.accessor("rpm_limit", {
       header: "RPM",

@@ -60,8 +60,8 @@ export function StatusBadges({ user }: { user: ApiUserResponse }) {
 
 export function GatewayChips({ gateways }: { gateways: readonly string[] }) {
   return (
-    <span className="badge-row">
-      {gateways.map((g) => (
+    <span className="chip-row">
+      {[...gateways].sort().map((g) => (
         <span key={g} className="chip">
           {g}
         </span>
