@@ -38,7 +38,8 @@ export class ApiUsersPage {
   }
 
   async badges(name: string): Promise<string[]> {
-    return this.row(name).getByTestId("status-badges").locator(".badge").allTextContents();
+    // One set of badges is shown per layout (a column on a desktop, under the name on a phone).
+    return this.row(name).locator(`[data-testid="status-badges"]:visible .badge`).allTextContents();
   }
 
   async search(q: string) {

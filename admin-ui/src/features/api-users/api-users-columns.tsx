@@ -27,6 +27,10 @@ export function apiUserColumns(onAction: (action: UserAction, user: ApiUserRespo
             {row.original.name}
           </Link>
           <span className="muted mono small">{row.original.id}</span>
+          {/* On a phone the status column is folded in here. */}
+          <span className="show-sm">
+            <StatusBadges user={row.original} />
+          </span>
         </div>
       ),
     }),
@@ -52,7 +56,7 @@ export function apiUserColumns(onAction: (action: UserAction, user: ApiUserRespo
       id: "status",
       header: "Status",
       cell: ({ row }) => <StatusBadges user={row.original} />,
-      meta: { className: "status-cell" },
+      meta: { className: "status-cell hide-sm" },
     }),
     col.accessor("rpm_limit", {
       header: "RPM",
