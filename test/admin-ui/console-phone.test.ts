@@ -44,12 +44,6 @@ afterAll(async () => {
 /** The page is no wider than the phone: nothing forces sideways scrolling of the whole screen. */
 async function expectFitsWidth(p: Page) {
   const width = (await p.evaluate("document.documentElement.scrollWidth")) as number;
-  if (width > PHONE.width)
-    console.log(
-      await p.evaluate(
-        `[...document.querySelectorAll("body *")].filter((e) => e.getBoundingClientRect().right > ${PHONE.width} + 1).slice(0, 8).map((e) => e.tagName + "." + e.className + " " + Math.round(e.getBoundingClientRect().right)).join("\\n")`,
-      ),
-    );
   expect(width).toBeLessThanOrEqual(PHONE.width);
 }
 

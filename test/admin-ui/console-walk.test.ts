@@ -63,7 +63,9 @@ describe("the console, end to end at 1280×800", () => {
     await page.waitForURL((u) => u.pathname === "/api-users");
     await users.ready();
     await expect.poll(() => shell.whoami().textContent()).toBe("Signed in as admin");
-    await expect.poll(() => shell.privacyNotice().textContent()).toMatch(/stored for/); // TIGHTEN-AFTER-MERGE: 90 days
+    await expect
+      .poll(() => shell.privacyNotice().textContent())
+      .toMatch(/stored for 90 days \(up to 64 KiB each\)/);
     const [cookie] = await context.cookies();
     expect(cookie).toMatchObject({ name: "hermes_session", httpOnly: true, sameSite: "Strict" });
     svc.secret(cookie!.value);

@@ -16,7 +16,7 @@ import type {
 } from "../../../src/admin/routes/api-users/usage.js";
 import type { LoginResponse, MeResponse } from "../../../src/admin/routes/auth/index.js";
 import type { AdminEventPageResponse, AdminEventResponse } from "../../../src/admin/routes/events/index.js";
-import type { StatusResponse as ServerStatus } from "../../../src/admin/routes/status/index.js";
+import type { StatusResponse } from "../../../src/admin/routes/status/index.js";
 import type {
   CreateTenantRequest,
   TenantListResponse,
@@ -40,6 +40,7 @@ export type {
   IssuedKeyResponse,
   LoginResponse,
   MeResponse,
+  StatusResponse,
   TenantListResponse,
   TenantResponse,
   UpdateApiUserRequest,
@@ -48,11 +49,3 @@ export type {
   UserUsageResponse,
 };
 export type Outcomes = OutcomeCountsResponse;
-
-// --- Fields CONTRACT-18.md point 7 adds to the status (branch i18api). Declared here until its route exports them.
-export type StatusResponse = Omit<ServerStatus, "audit"> & {
-  audit: ServerStatus["audit"] & { rows_stored: number | null };
-  retention_days: number;
-  audit_max_bytes: number;
-  tenants: { id: string; name: string; pre_upstream_url: string | null; post_upstream_url: string | null }[];
-};

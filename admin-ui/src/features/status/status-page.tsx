@@ -132,32 +132,36 @@ function StatusView({ s }: { s: StatusResponse }) {
         )}
       </Card>
       <Card title="Tenants' upstreams" testId="status-tenants">
-        <div className="table-wrap">
-          <table className="table table-compact">
-            <thead>
-              <tr>
-                <th scope="col">Tenant</th>
-                <th scope="col">Pre-Hermes (:8645)</th>
-                <th scope="col">Post-Hermes (:8646)</th>
-              </tr>
-            </thead>
-            <tbody>
-              {s.tenants.map((t) => (
-                <tr key={t.id}>
-                  <td>
-                    {t.name} <span className="muted mono small">{t.id}</span>
-                  </td>
-                  <td className="mono small break">
-                    {t.pre_upstream_url ?? <span className="muted">not configured</span>}
-                  </td>
-                  <td className="mono small break">
-                    {t.post_upstream_url ?? <span className="muted">not configured</span>}
-                  </td>
+        {s.tenants === null ? (
+          <p className="muted">Unknown while the database does not answer.</p>
+        ) : (
+          <div className="table-wrap">
+            <table className="table table-compact">
+              <thead>
+                <tr>
+                  <th scope="col">Tenant</th>
+                  <th scope="col">Pre-Hermes (:8645)</th>
+                  <th scope="col">Post-Hermes (:8646)</th>
                 </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+              </thead>
+              <tbody>
+                {s.tenants.map((t) => (
+                  <tr key={t.id}>
+                    <td>
+                      {t.name} <span className="muted mono small">{t.id}</span>
+                    </td>
+                    <td className="mono small break">
+                      {t.pre_upstream_url ?? <span className="muted">not configured</span>}
+                    </td>
+                    <td className="mono small break">
+                      {t.post_upstream_url ?? <span className="muted">not configured</span>}
+                    </td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+        )}
       </Card>
     </>
   );
