@@ -6,8 +6,8 @@ import { createColumnHelper } from "@tanstack/react-table";
 import { Link } from "react-router";
 import { Badge, type Tone } from "../../components/badge";
 import { DataTable } from "../../components/data-table";
+import { DateTime } from "../../components/date-time";
 import type { AdminEventResponse } from "../../lib/api-types";
-import { formatDateTime } from "../../lib/format";
 import { DiffView } from "./diff-view";
 
 const col = createColumnHelper<AdminEventResponse>();
@@ -35,7 +35,7 @@ function targetLink(e: AdminEventResponse) {
 const COLUMNS = [
   col.accessor("ts", {
     header: "Time",
-    cell: (c) => <span className="nowrap mono small">{formatDateTime(c.getValue())}</span>,
+    cell: (c) => <DateTime iso={c.getValue()} />,
   }),
   col.accessor("actor", { header: "Actor" }),
   col.accessor("action", {

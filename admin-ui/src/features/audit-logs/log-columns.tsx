@@ -4,8 +4,9 @@
  */
 import { createColumnHelper } from "@tanstack/react-table";
 import { Badge, type Tone } from "../../components/badge";
+import { DateTime } from "../../components/date-time";
 import type { AuditLogSummary } from "../../lib/api-types";
-import { formatDateTime, formatMs, formatNumber } from "../../lib/format";
+import { formatMs, formatNumber } from "../../lib/format";
 
 const col = createColumnHelper<AuditLogSummary>();
 
@@ -40,7 +41,7 @@ export function logColumns({ showUser = true }: { showUser?: boolean } = {}) {
   return [
     col.accessor("ts", {
       header: "Time",
-      cell: (c) => <span className="nowrap mono small">{formatDateTime(c.getValue())}</span>,
+      cell: (c) => <DateTime iso={c.getValue()} />,
     }),
     col.accessor("status", {
       header: "Status",
