@@ -6,6 +6,9 @@
 import fs from "node:fs";
 import path from "node:path";
 import { chromium, type Browser, type BrowserContext, type Page } from "playwright-core";
+import { ADMIN_ENV } from "../admin/admin-client.js";
+import { startFakeUpstream, type FakeUpstream } from "../harness/fake-upstream.js";
+import { startTestService, type TestService } from "../harness/test-service.js";
 
 /** Debian's Chromium, never a downloaded one (`apt-get install chromium`; .ci/run does it). */
 export const CHROMIUM = "/usr/bin/chromium";
@@ -59,4 +62,30 @@ export function watchPage(page: Page): { problems: string[] } {
 export async function screenshot(page: Page, name: string): Promise<void> {
   fs.mkdirSync(SCREENSHOTS, { recursive: true });
   await page.screenshot({ path: path.join(SCREENSHOTS, `${name}.png`), fullPage: true });
+}
+
+export type ConsoleTarget = {
+  svc: TestService;
+  upstream: FakeUpstream;
+  browser: Browser;
+  close(): Promise<void>;
+};
+
+/** The real service (known admin password) on a fresh PostgreSQL database, a fake upstream, and Chromium. */
+export async function startConsoleTarget(
+  env: (upstreamUrl: string) => Record<string, string> = () => ({}),
+): Promise<ConsoleTarget> {
+  const upstream = await startFakeUpstream();
+  const svc = await startTestService({ env: { ...ADMIN_ENV, ...env(upstream.url) } });
+  const browser = await launchBrowser();
+  return {
+    svc,
+    upstream,
+    browser,
+    async close() {
+      await browser.close();
+      await svc.close();
+      await upstream.close();
+    },
+  };
 }

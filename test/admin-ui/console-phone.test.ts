@@ -4,12 +4,18 @@
  * screenshot of every screen at that width.
  */
 import OpenAI from "openai";
-import type { Browser, BrowserContext, Page } from "playwright-core";
+import type { BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { ADMIN_ENV, ADMIN_PASSWORD } from "../admin/admin-client.js";
-import { startFakeUpstream, type FakeUpstream } from "../harness/fake-upstream.js";
-import { startTestService, type TestService } from "../harness/test-service.js";
-import { launchBrowser, newConsoleContext, PHONE, screenshot, watchPage } from "./browser.js";
+import { ADMIN_PASSWORD } from "../admin/admin-client.js";
+import type { TestService } from "../harness/test-service.js";
+import {
+  newConsoleContext,
+  startConsoleTarget,
+  type ConsoleTarget,
+  PHONE,
+  screenshot,
+  watchPage,
+} from "./browser.js";
 import { ActivityPage } from "./pages/activity-page.js";
 import { ApiUsersPage } from "./pages/api-users-page.js";
 import { AuditLogsPage } from "./pages/audit-logs-page.js";
@@ -20,25 +26,22 @@ import { TenantPage, TenantsPage } from "./pages/tenants-page.js";
 import { UsagePage } from "./pages/usage-page.js";
 import { UserDetailPage } from "./pages/user-detail-page.js";
 
+let target: ConsoleTarget;
 let svc: TestService;
-let upstream: FakeUpstream;
-let browser: Browser;
 let context: BrowserContext;
 let page: Page;
 beforeAll(async () => {
-  upstream = await startFakeUpstream();
-  svc = await startTestService({
-    env: { ...ADMIN_ENV, HERMES_PRE_UPSTREAM_URL: upstream.url, HERMES_POST_UPSTREAM_URL: upstream.url },
-  });
-  browser = await launchBrowser();
-  context = await newConsoleContext(browser, svc.urls.admin, PHONE);
+  target = await startConsoleTarget((url) => ({
+    HERMES_PRE_UPSTREAM_URL: url,
+    HERMES_POST_UPSTREAM_URL: url,
+  }));
+  ({ svc } = target);
+  context = await newConsoleContext(target.browser, svc.urls.admin, PHONE);
   page = await context.newPage();
 });
 afterAll(async () => {
   await context?.close();
-  await browser?.close();
-  await svc?.close();
-  await upstream?.close();
+  await target?.close();
 });
 
 /** The page is no wider than the phone: nothing forces sideways scrolling of the whole screen. */

@@ -7,12 +7,18 @@
  */
 import fs from "node:fs";
 import OpenAI from "openai";
-import type { Browser, BrowserContext, Page } from "playwright-core";
+import type { BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { ADMIN_ENV, ADMIN_PASSWORD } from "../admin/admin-client.js";
-import { startFakeUpstream, type FakeUpstream } from "../harness/fake-upstream.js";
-import { startTestService, type TestService } from "../harness/test-service.js";
-import { launchBrowser, newConsoleContext, screenshot, watchPage } from "./browser.js";
+import { ADMIN_PASSWORD } from "../admin/admin-client.js";
+import type { FakeUpstream } from "../harness/fake-upstream.js";
+import type { TestService } from "../harness/test-service.js";
+import {
+  newConsoleContext,
+  startConsoleTarget,
+  type ConsoleTarget,
+  screenshot,
+  watchPage,
+} from "./browser.js";
 import { ActivityPage } from "./pages/activity-page.js";
 import { ApiUsersPage } from "./pages/api-users-page.js";
 import { AuditLogsPage } from "./pages/audit-logs-page.js";
@@ -25,23 +31,20 @@ import { UserDetailPage } from "./pages/user-detail-page.js";
 
 const XSS = `<img src=x onerror="window.__xss = 1"> and <script>window.__xss = 2</script>`;
 
+let target: ConsoleTarget;
 let svc: TestService;
 let upstream: FakeUpstream;
-let browser: Browser;
 let context: BrowserContext;
 let page: Page;
 beforeAll(async () => {
-  upstream = await startFakeUpstream();
-  svc = await startTestService({ env: ADMIN_ENV });
-  browser = await launchBrowser();
-  context = await newConsoleContext(browser, svc.urls.admin);
+  target = await startConsoleTarget();
+  ({ svc, upstream } = target);
+  context = await newConsoleContext(target.browser, svc.urls.admin);
   page = await context.newPage();
 });
 afterAll(async () => {
   await context?.close();
-  await browser?.close();
-  await svc?.close();
-  await upstream?.close();
+  await target?.close();
 });
 
 const gateway = (apiKey: string) =>

@@ -5,6 +5,7 @@
 import { useId, useState, type ReactNode } from "react";
 import { Dialog } from "./dialog";
 import { FormError } from "./states";
+import { FormFooter } from "./form-footer";
 
 export function ConfirmDialog({
   title,
@@ -36,20 +37,15 @@ export function ConfirmDialog({
       onClose={onCancel}
       testId="confirm-dialog"
       footer={
-        <>
-          <button type="button" className="button" onClick={onCancel}>
-            Cancel
-          </button>
-          <button
-            type="submit"
-            form={`${inputId}-form`}
-            className={danger ? "button button-danger" : "button button-primary"}
-            disabled={!ready || pending}
-            data-testid="confirm-button"
-          >
-            {pending ? "Working…" : confirmLabel}
-          </button>
-        </>
+        <FormFooter
+          formId={`${inputId}-form`}
+          submitLabel={confirmLabel}
+          pending={pending}
+          disabled={!ready}
+          danger={danger}
+          onCancel={onCancel}
+          testId="confirm-button"
+        />
       }
     >
       <form

@@ -2,6 +2,7 @@
  * @module Paging controls: numbered pages for server-side offset paging (API users), and older/newer for cursor
  * paging (audit log, action trail).
  */
+import type { useCursorPages } from "../lib/cursor-pages";
 import { formatNumber } from "../lib/format";
 
 export function Pager({
@@ -45,28 +46,25 @@ export function Pager({
 }
 
 export function CursorPager({
-  pageNumber,
-  hasOlder,
-  onNewer,
-  onOlder,
+  pages,
+  nextCursor,
 }: {
-  pageNumber: number;
-  hasOlder: boolean;
-  onNewer: () => void;
-  onOlder: () => void;
+  pages: ReturnType<typeof useCursorPages>;
+  /** The answer's next_cursor: null on the last page. */
+  nextCursor: string | null;
 }) {
   return (
     <nav className="pager" aria-label="Pages" data-testid="pager">
-      <span className="muted">Page {formatNumber(pageNumber)}</span>
+      <span className="muted">Page {formatNumber(pages.pageNumber)}</span>
       <span className="pager-buttons">
-        <button type="button" className="button" disabled={pageNumber <= 1} onClick={onNewer}>
+        <button type="button" className="button" disabled={pages.pageNumber <= 1} onClick={pages.newer}>
           Newer
         </button>
         <button
           type="button"
           className="button"
-          disabled={!hasOlder}
-          onClick={onOlder}
+          disabled={!nextCursor}
+          onClick={() => pages.older(nextCursor)}
           data-testid="pager-next"
         >
           Older

@@ -2,16 +2,23 @@
  * @module Admin activity (/activity): the action trail, newest first, with actor, action, target, before/after
  * diff and IP, filtered by actor, action, target and time. Includes reads of prompts (audit.view, audit.export).
  */
-import { useState } from "react";
 import { PageHeader } from "../../components/page-header";
 import { CursorPager } from "../../components/pager";
 import { SearchInput } from "../../components/search-input";
+import { SelectFilter } from "../../components/select-filter";
 import { EmptyState, ErrorState, LoadingState } from "../../components/states";
 import { timeZoneLabel } from "../../lib/format";
+import { useCursorPages } from "../../lib/cursor-pages";
 import { useUrlFilters } from "../../lib/url-filters";
 import { useEvents } from "./activity-queries";
 import { EventsTable } from "./events-table";
 
+const TARGET_TYPES = [
+  ["api_user", "API user"],
+  ["tenant", "Tenant"],
+  ["audit_log", "Audit log"],
+  ["admin", "Admin"],
+] as const;
 const FILTERS = ["actor", "action", "target_type", "target_id", "from", "to"] as const;
 const ACTIONS = [
   ["auth.", "Sign-ins and sign-outs"],
@@ -31,9 +38,8 @@ const ACTIONS = [
 export function ActivityPage() {
   const { values, update } = useUrlFilters(FILTERS);
   const key = JSON.stringify(values);
-  const [pages, setPages] = useState<{ key: string; cursors: string[] }>({ key, cursors: [] });
-  const cursors = pages.key === key ? pages.cursors : [];
-  const events = useEvents({ ...values, limit: 50, cursor: cursors.at(-1) });
+  const pages = useCursorPages(key);
+  const events = useEvents({ ...values, limit: 50, cursor: pages.cursor });
   const day = (v: string) => (v ? v.slice(0, 10) : "");
 
   return (
@@ -50,35 +56,22 @@ export function ActivityPage() {
           placeholder="admin"
           testId="activity-actor"
         />
-        <label className="filter">
-          <span className="filter-label">Action</span>
-          <select
-            value={values.action}
-            onChange={(e) => update({ action: e.target.value })}
-            data-testid="activity-action"
-          >
-            <option value="">All actions</option>
-            {ACTIONS.map(([v, label]) => (
-              <option key={v} value={v}>
-                {label}
-              </option>
-            ))}
-          </select>
-        </label>
-        <label className="filter">
-          <span className="filter-label">Target type</span>
-          <select
-            value={values.target_type}
-            onChange={(e) => update({ target_type: e.target.value })}
-            data-testid="activity-target-type"
-          >
-            <option value="">Any</option>
-            <option value="api_user">API user</option>
-            <option value="tenant">Tenant</option>
-            <option value="audit_log">Audit log</option>
-            <option value="admin">Admin</option>
-          </select>
-        </label>
+        <SelectFilter
+          label="Action"
+          value={values.action}
+          onChange={(action) => update({ action })}
+          anyLabel="All actions"
+          options={ACTIONS}
+          testId="activity-action"
+        />
+        <SelectFilter
+          label="Target type"
+          value={values.target_type}
+          onChange={(target_type) => update({ target_type })}
+          anyLabel="Any"
+          options={TARGET_TYPES}
+          testId="activity-target-type"
+        />
         <SearchInput
           label="Target id"
           value={values.target_id}
@@ -108,14 +101,7 @@ export function ActivityPage() {
       ) : (
         <div className={events.isFetching ? "card flush refreshing" : "card flush"}>
           <EventsTable events={events.data.data} caption="Admin action trail" />
-          <CursorPager
-            pageNumber={cursors.length + 1}
-            hasOlder={Boolean(events.data.next_cursor)}
-            onNewer={() => setPages({ key, cursors: cursors.slice(0, -1) })}
-            onOlder={() =>
-              events.data.next_cursor && setPages({ key, cursors: [...cursors, events.data.next_cursor] })
-            }
-          />
+          <CursorPager pages={pages} nextCursor={events.data.next_cursor} />
         </div>
       )}
     </>

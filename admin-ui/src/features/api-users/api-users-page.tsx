@@ -8,9 +8,10 @@ import { Icon } from "../../components/icons";
 import { PageHeader } from "../../components/page-header";
 import { Pager } from "../../components/pager";
 import { SearchInput } from "../../components/search-input";
+import { SelectFilter } from "../../components/select-filter";
 import { EmptyState, ErrorState, LoadingState } from "../../components/states";
 import { useUrlFilters } from "../../lib/url-filters";
-import { useTenants } from "../tenants/tenant-queries";
+import { TenantFilter } from "../tenants/tenant-filter";
 import { useApiUsers } from "./api-user-queries";
 import { apiUserColumns } from "./api-users-columns";
 import { BADGES } from "./status-badges";
@@ -32,7 +33,6 @@ export function ApiUsersPage() {
   const limit = Number(values.limit) || 50;
   const query = { ...values, limit, page, sort: values.sort || "-created_at" };
   const users = useApiUsers(query);
-  const tenants = useTenants();
   const actions = useUserActions({ defaultTenant: values.tenant_id || undefined });
   const columns = useMemo(() => apiUserColumns(actions.open), [actions.open]);
   const filtered = Boolean(values.q || values.tenant_id || values.status);
@@ -61,36 +61,19 @@ export function ApiUsersPage() {
           placeholder="Name, or key prefix (hms_…)"
           testId="users-search"
         />
-        <label className="filter">
-          <span className="filter-label">Tenant</span>
-          <select
-            value={values.tenant_id}
-            onChange={(e) => update({ tenant_id: e.target.value })}
-            data-testid="users-tenant"
-          >
-            <option value="">All tenants</option>
-            {tenants.data?.data.map((t) => (
-              <option key={t.id} value={t.id}>
-                {t.name}
-              </option>
-            ))}
-          </select>
-        </label>
-        <label className="filter">
-          <span className="filter-label">Status</span>
-          <select
-            value={values.status}
-            onChange={(e) => update({ status: e.target.value })}
-            data-testid="users-status"
-          >
-            <option value="">Any status</option>
-            {STATUS_FILTERS.map((s) => (
-              <option key={s} value={s}>
-                {BADGES[s].label}
-              </option>
-            ))}
-          </select>
-        </label>
+        <TenantFilter
+          value={values.tenant_id}
+          onChange={(tenant_id) => update({ tenant_id })}
+          testId="users-tenant"
+        />
+        <SelectFilter
+          label="Status"
+          value={values.status}
+          onChange={(status) => update({ status })}
+          anyLabel="Any status"
+          options={STATUS_FILTERS.map((s) => [s, BADGES[s].label] as const)}
+          testId="users-status"
+        />
       </div>
       {users.isPending ? (
         <LoadingState label="Loading API users…" />

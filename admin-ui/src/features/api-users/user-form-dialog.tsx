@@ -10,6 +10,7 @@ import type { ApiUserResponse, IssuedKeyResponse } from "../../lib/api-types";
 import { useTenants } from "../tenants/tenant-queries";
 import { useCreateApiUser, useUpdateApiUser } from "./api-user-queries";
 import { LimitInput, parseLimit } from "./limit-input";
+import { FormFooter } from "../../components/form-footer";
 
 type Gateway = "pre" | "post";
 
@@ -82,20 +83,13 @@ export function UserFormDialog({
       onClose={onClose}
       testId="user-form"
       footer={
-        <>
-          <button type="button" className="button" onClick={onClose}>
-            Cancel
-          </button>
-          <button
-            type="submit"
-            form="user-form-el"
-            className="button button-primary"
-            disabled={pending}
-            data-testid="user-form-submit"
-          >
-            {pending ? "Saving…" : user ? "Save changes" : "Create and show key"}
-          </button>
-        </>
+        <FormFooter
+          formId="user-form-el"
+          submitLabel={user ? "Save changes" : "Create and show key"}
+          pending={pending}
+          onCancel={onClose}
+          testId="user-form-submit"
+        />
       }
     >
       <form id="user-form-el" onSubmit={submit} noValidate className="form-grid">

@@ -3,7 +3,7 @@
  * request's prompt and response; Download JSONL streams every record matching the filters. Both reads of bodies
  * are recorded in the action trail by the server.
  */
-import { useMemo, useState } from "react";
+import { useMemo } from "react";
 import { useSearchParams } from "react-router";
 import { DataTable } from "../../components/data-table";
 import { Icon } from "../../components/icons";
@@ -11,6 +11,7 @@ import { PageHeader } from "../../components/page-header";
 import { CursorPager } from "../../components/pager";
 import { EmptyState, ErrorState, LoadingState } from "../../components/states";
 import { api } from "../../lib/api";
+import { useCursorPages } from "../../lib/cursor-pages";
 import { useUrlFilters } from "../../lib/url-filters";
 import { logColumns } from "./log-columns";
 import { LogDrawer } from "./log-drawer";
@@ -25,10 +26,8 @@ export function AuditLogsPage() {
   const [params, setParams] = useSearchParams();
   const openId = params.get("id");
   const filterKey = JSON.stringify(values);
-  // Cursor paging: the cursors of the pages before this one, reset whenever the filters change.
-  const [pages, setPages] = useState<{ key: string; cursors: string[] }>({ key: filterKey, cursors: [] });
-  const cursors = pages.key === filterKey ? pages.cursors : [];
-  const logs = useAuditLogs({ ...values, limit: PAGE_SIZE, cursor: cursors.at(-1) });
+  const pages = useCursorPages(filterKey);
+  const logs = useAuditLogs({ ...values, limit: PAGE_SIZE, cursor: pages.cursor });
   const downloadUrl = useMemo(() => api.logsDownloadUrl(values), [values]);
   const setOpen = (id: string | null) =>
     setParams(
@@ -82,15 +81,7 @@ export function AuditLogsPage() {
             onRowClick={(r) => setOpen(String(r.id))}
             isRowSelected={(r) => String(r.id) === openId}
           />
-          <CursorPager
-            pageNumber={cursors.length + 1}
-            hasOlder={Boolean(logs.data.next_cursor)}
-            onNewer={() => setPages({ key: filterKey, cursors: cursors.slice(0, -1) })}
-            onOlder={() =>
-              logs.data.next_cursor &&
-              setPages({ key: filterKey, cursors: [...cursors, logs.data.next_cursor] })
-            }
-          />
+          <CursorPager pages={pages} nextCursor={logs.data.next_cursor} />
         </div>
       )}
       {openId ? <LogDrawer id={openId} onClose={() => setOpen(null)} /> : null}

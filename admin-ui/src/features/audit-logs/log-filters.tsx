@@ -3,9 +3,10 @@
  * the admin's local zone (shown), sent to the server as UTC instants.
  */
 import { SearchInput } from "../../components/search-input";
+import { SelectFilter } from "../../components/select-filter";
 import { isoDay, timeZoneLabel } from "../../lib/format";
 import type { FilterPatch } from "../../lib/url-filters";
-import { useTenants } from "../tenants/tenant-queries";
+import { TenantFilter } from "../tenants/tenant-filter";
 
 export const LOG_FILTERS = [
   "api_user_id",
@@ -31,6 +32,11 @@ const STATUSES = [
   ["504", "504 timeout"],
 ] as const;
 
+const GATEWAYS = [
+  ["pre", "pre (:8645)"],
+  ["post", "post (:8646)"],
+] as const;
+
 const pad = (n: number) => String(n).padStart(2, "0");
 
 /** ISO instant → the value of a datetime-local input, in local time. */
@@ -53,7 +59,6 @@ export function LogFilters({
   values: Record<LogFilterKey, string>;
   update: (patch: FilterPatch<LogFilterKey>) => void;
 }) {
-  const tenants = useTenants();
   const any = LOG_FILTERS.some((k) => values[k]);
   return (
     <div className="filters" role="search" data-testid="log-filters">
@@ -64,48 +69,27 @@ export function LogFilters({
         placeholder="usr_…"
         testId="logs-user"
       />
-      <label className="filter">
-        <span className="filter-label">Tenant</span>
-        <select
-          value={values.tenant_id}
-          onChange={(e) => update({ tenant_id: e.target.value })}
-          data-testid="logs-tenant"
-        >
-          <option value="">All tenants</option>
-          {tenants.data?.data.map((t) => (
-            <option key={t.id} value={t.id}>
-              {t.name}
-            </option>
-          ))}
-        </select>
-      </label>
-      <label className="filter">
-        <span className="filter-label">Gateway</span>
-        <select
-          value={values.gateway}
-          onChange={(e) => update({ gateway: e.target.value })}
-          data-testid="logs-gateway"
-        >
-          <option value="">Both</option>
-          <option value="pre">pre (:8645)</option>
-          <option value="post">post (:8646)</option>
-        </select>
-      </label>
-      <label className="filter">
-        <span className="filter-label">Status</span>
-        <select
-          value={values.status}
-          onChange={(e) => update({ status: e.target.value })}
-          data-testid="logs-status"
-        >
-          <option value="">Any</option>
-          {STATUSES.map(([v, label]) => (
-            <option key={v} value={v}>
-              {label}
-            </option>
-          ))}
-        </select>
-      </label>
+      <TenantFilter
+        value={values.tenant_id}
+        onChange={(tenant_id) => update({ tenant_id })}
+        testId="logs-tenant"
+      />
+      <SelectFilter
+        label="Gateway"
+        value={values.gateway}
+        onChange={(gateway) => update({ gateway })}
+        anyLabel="Both"
+        options={GATEWAYS}
+        testId="logs-gateway"
+      />
+      <SelectFilter
+        label="Status"
+        value={values.status}
+        onChange={(status) => update({ status })}
+        anyLabel="Any"
+        options={STATUSES}
+        testId="logs-status"
+      />
       <SearchInput
         label="Model"
         value={values.model}

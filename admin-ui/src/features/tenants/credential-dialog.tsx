@@ -9,6 +9,7 @@ import { Field } from "../../components/field";
 import { FormError } from "../../components/states";
 import type { TenantResponse } from "../../lib/api-types";
 import { useUpdateTenant } from "./tenant-queries";
+import { FormFooter } from "../../components/form-footer";
 
 export function CredentialDialog({
   tenant,
@@ -44,20 +45,14 @@ export function CredentialDialog({
       onClose={onClose}
       testId="credential-form"
       footer={
-        <>
-          <button type="button" className="button" onClick={onClose}>
-            Cancel
-          </button>
-          <button
-            type="submit"
-            form="credential-form-el"
-            className="button button-primary"
-            disabled={!value || update.isPending}
-            data-testid="credential-save"
-          >
-            {update.isPending ? "Saving…" : "Save credential"}
-          </button>
-        </>
+        <FormFooter
+          formId="credential-form-el"
+          submitLabel="Save credential"
+          pending={update.isPending}
+          disabled={!value}
+          onCancel={onClose}
+          testId="credential-save"
+        />
       }
     >
       <form

@@ -8,6 +8,7 @@ import { Field } from "../../components/field";
 import { FormError } from "../../components/states";
 import type { TenantResponse } from "../../lib/api-types";
 import { useCreateTenant, useUpdateTenant } from "./tenant-queries";
+import { FormFooter } from "../../components/form-footer";
 
 const SLUG = /^[a-z0-9][a-z0-9-]{0,62}$/;
 
@@ -73,20 +74,13 @@ export function TenantFormDialog({
       onClose={onClose}
       testId="tenant-form"
       footer={
-        <>
-          <button type="button" className="button" onClick={onClose}>
-            Cancel
-          </button>
-          <button
-            type="submit"
-            form="tenant-form-el"
-            className="button button-primary"
-            disabled={pending}
-            data-testid="tenant-form-submit"
-          >
-            {pending ? "Saving…" : tenant ? "Save changes" : "Create tenant"}
-          </button>
-        </>
+        <FormFooter
+          formId="tenant-form-el"
+          submitLabel={tenant ? "Save changes" : "Create tenant"}
+          pending={pending}
+          onCancel={onClose}
+          testId="tenant-form-submit"
+        />
       }
     >
       <form id="tenant-form-el" onSubmit={submit} noValidate className="form-grid">

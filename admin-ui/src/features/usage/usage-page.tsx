@@ -8,13 +8,14 @@ import { BarChart } from "../../components/bar-chart";
 import { Card, Stat } from "../../components/card";
 import { Icon } from "../../components/icons";
 import { PageHeader } from "../../components/page-header";
-import { EmptyState, ErrorState, LoadingState } from "../../components/states";
+import { ErrorState, LoadingState } from "../../components/states";
 import { saveFile } from "../../lib/csv";
 import { formatNumber } from "../../lib/format";
 import { useUrlFilters } from "../../lib/url-filters";
-import { useTenants } from "../tenants/tenant-queries";
+import { TenantFilter } from "../tenants/tenant-filter";
 import { usageCsv } from "./usage-csv";
-import { useUsageSummaryResponse } from "./usage-queries";
+import { TopTable } from "./top-table";
+import { useUsageSummary } from "./usage-queries";
 
 const FILTERS = ["from", "to", "tenant_id"] as const;
 
@@ -26,8 +27,7 @@ export function UsagePage() {
   const { values, update } = useUrlFilters(FILTERS);
   const from = values.from || utcDay(-29);
   const to = values.to || utcDay();
-  const report = useUsageSummaryResponse({ from, to, tenant_id: values.tenant_id, top: 10 });
-  const tenants = useTenants();
+  const report = useUsageSummary({ from, to, tenant_id: values.tenant_id, top: 10 });
   const chart = useMemo(() => {
     const daily = report.data?.daily ?? [];
     return {
@@ -91,21 +91,11 @@ export function UsagePage() {
             data-testid="usage-to"
           />
         </label>
-        <label className="filter">
-          <span className="filter-label">Tenant</span>
-          <select
-            value={values.tenant_id}
-            onChange={(e) => update({ tenant_id: e.target.value })}
-            data-testid="usage-tenant"
-          >
-            <option value="">All tenants</option>
-            {tenants.data?.data.map((t) => (
-              <option key={t.id} value={t.id}>
-                {t.name}
-              </option>
-            ))}
-          </select>
-        </label>
+        <TenantFilter
+          value={values.tenant_id}
+          onChange={(tenant_id) => update({ tenant_id })}
+          testId="usage-tenant"
+        />
       </div>
       {report.isPending ? (
         <LoadingState label="Loading usage…" />
@@ -150,68 +140,39 @@ export function UsagePage() {
             />
           </Card>
           <div className="grid-2">
-            <Card title="Top users" testId="top-users">
-              {report.data.top_users.length === 0 ? (
-                <EmptyState title="No users in this range." />
-              ) : (
-                <table className="table table-compact">
-                  <thead>
-                    <tr>
-                      <th scope="col">User</th>
-                      <th scope="col">Tenant</th>
-                      <th scope="col" className="num">
-                        Requests
-                      </th>
-                      <th scope="col" className="num">
-                        Tokens
-                      </th>
-                    </tr>
-                  </thead>
-                  <tbody>
-                    {report.data.top_users.map((u) => (
-                      <tr key={u.api_user_id}>
-                        <td>
-                          <Link to={`/api-users/${encodeURIComponent(u.api_user_id)}`}>
-                            {u.api_user_name}
-                          </Link>
-                        </td>
-                        <td>{u.tenant_id}</td>
-                        <td className="num">{formatNumber(u.requests)}</td>
-                        <td className="num">{formatNumber(u.total_tokens)}</td>
-                      </tr>
-                    ))}
-                  </tbody>
-                </table>
-              )}
-            </Card>
-            <Card title="Top models" testId="top-models">
-              {report.data.top_models.length === 0 ? (
-                <EmptyState title="No models in this range." />
-              ) : (
-                <table className="table table-compact">
-                  <thead>
-                    <tr>
-                      <th scope="col">Model</th>
-                      <th scope="col" className="num">
-                        Requests
-                      </th>
-                      <th scope="col" className="num">
-                        Tokens
-                      </th>
-                    </tr>
-                  </thead>
-                  <tbody>
-                    {report.data.top_models.map((m) => (
-                      <tr key={m.model}>
-                        <td className="mono">{m.model}</td>
-                        <td className="num">{formatNumber(m.requests)}</td>
-                        <td className="num">{formatNumber(m.total_tokens)}</td>
-                      </tr>
-                    ))}
-                  </tbody>
-                </table>
-              )}
-            </Card>
+            <TopTable
+              title="Top users"
+              testId="top-users"
+              empty="No users in this range."
+              head={["User", "Tenant"]}
+              rows={report.data.top_users.map((u) => ({
+                key: u.api_user_id,
+                cells: [
+                  <Link key="u" to={`/api-users/${encodeURIComponent(u.api_user_id)}`}>
+                    {u.api_user_name ?? u.api_user_id}
+                  </Link>,
+                  u.tenant_id ?? "—",
+                ],
+                requests: u.requests,
+                tokens: u.total_tokens,
+              }))}
+            />
+            <TopTable
+              title="Top models"
+              testId="top-models"
+              empty="No models in this range."
+              head={["Model"]}
+              rows={report.data.top_models.map((m) => ({
+                key: m.model,
+                cells: [
+                  <span key="m" className="mono">
+                    {m.model}
+                  </span>,
+                ],
+                requests: m.requests,
+                tokens: m.total_tokens,
+              }))}
+            />
           </div>
         </div>
       )}

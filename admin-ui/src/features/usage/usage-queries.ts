@@ -5,7 +5,7 @@
 import { keepPreviousData, useQuery } from "@tanstack/react-query";
 import { api, type Query } from "../../lib/api";
 
-export function useUsageSummaryResponse(query: Query) {
+export function useUsageSummary(query: Query) {
   return useQuery({
     queryKey: ["usage", query],
     queryFn: () => api.usageReport(query),
