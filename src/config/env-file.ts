@@ -1,7 +1,7 @@
 /**
  * @module The `.env` file of a local run: read when present, parsed by Node's own dotenv parser (`util.parseEnv`:
- * comments, quotes, `export` prefixes). Never written into process.env: the caller merges it under the real
- * environment and hands the result to loadConfig.
+ * comments, quotes, `export` prefixes). Never written into the process environment: the caller merges it under the
+ * real environment and hands the result to loadConfig.
  */
 import fs from "node:fs";
 import { parseEnv } from "node:util";

@@ -61,7 +61,12 @@ export function watchPage(page: Page): { problems: string[] } {
 
 export async function screenshot(page: Page, name: string): Promise<void> {
   fs.mkdirSync(SCREENSHOTS, { recursive: true });
-  await page.screenshot({ path: path.join(SCREENSHOTS, `${name}.png`), fullPage: true });
+  // Transitions (the phone menu sliding in) are finished at once, so the picture shows where things end up.
+  await page.screenshot({
+    path: path.join(SCREENSHOTS, `${name}.png`),
+    fullPage: true,
+    animations: "disabled",
+  });
 }
 
 export type ConsoleTarget = {
