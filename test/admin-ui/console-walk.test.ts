@@ -210,6 +210,14 @@ describe("the console, end to end at 1280×800", () => {
     await users.confirm();
     await expect.poll(() => users.badges("alice")).toContain("Revoked");
     await expect(gateway(rotated).models.list()).rejects.toMatchObject({ status: 410 });
+    // A tenant that still has users cannot be deleted: the console says why (the API's 409).
+    await tenants.goto();
+    await tenants.delete("acme");
+    await expect
+      .poll(() => users.confirmDialog().getByTestId("form-error").textContent())
+      .toMatch(/^Acme Corp still has 1 API user: delete them first/);
+    await users.confirmDialog().getByRole("button", { name: "Cancel" }).click();
+    await users.goto();
     await users.action("alice", "delete");
     await users.confirmDialog().getByTestId("confirm-input").fill("alic");
     expect(await users.confirmDialog().getByTestId("confirm-button").isDisabled()).toBe(true);
