@@ -13,14 +13,14 @@ RUN apt-get update \
   && apt-get install -y --no-install-recommends python3 make g++ \
   && rm -rf /var/lib/apt/lists/*
 
-# --- build: compile TypeScript (src/ and migrations/) into dist/ with the dev dependencies -------------------------
+# --- build: compile TypeScript (src/, migrations/) and the console (admin-ui/) into dist/ with the dev dependencies --
 FROM toolchain AS build
 WORKDIR /app
 COPY package.json package-lock.json ./
 RUN npm ci --no-audit --no-fund
 COPY . .
-# The admin console is static files in admin-ui/ (no build step); mkdir keeps the runtime COPY valid while it is empty.
-RUN npm run build && mkdir -p admin-ui
+# tsc → dist/src, dist/migrations; Vite → dist/admin-ui (the console's index.html and hashed assets).
+RUN npm run build
 
 # --- prod-deps: production dependencies only, native ones compiled here ---------------------------------------------
 FROM toolchain AS prod-deps
@@ -51,7 +51,6 @@ WORKDIR /app
 COPY package.json package-lock.json ./
 COPY --from=prod-deps /app/node_modules ./node_modules
 COPY --from=build /app/dist ./dist
-COPY --from=build /app/admin-ui ./admin-ui
 # Last, so a new commit does not invalidate the dependency layers above.
 ARG GIT_COMMIT=unknown
 ENV HERMES_GIT_COMMIT=${GIT_COMMIT}

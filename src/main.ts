@@ -7,7 +7,7 @@ import { runPrimary } from "./app/cluster-primary.js";
 import { startWorker } from "./app/cluster-worker.js";
 import { startService } from "./app/service.js";
 import { planWorkers } from "./app/workers.js";
-import { ConfigError, loadConfig, type Config } from "./config/config.js";
+import { ConfigError, loadConfig, runtimeEnvironment, type Config } from "./config/config.js";
 import { errSummary } from "./db/database.js";
 import { createLogger } from "./logging/logger.js";
 
@@ -17,14 +17,18 @@ function fail(message: string): never {
 }
 
 let config: Config;
+let fromEnvFile: string[];
 try {
-  config = loadConfig();
+  const environment = runtimeEnvironment();
+  fromEnvFile = environment.fromFile;
+  config = loadConfig(environment.env);
 } catch (err) {
   if (err instanceof ConfigError) fail(`invalid configuration: ${err.message}`);
   throw err;
 }
 
 const logger = createLogger(config.log);
+if (fromEnvFile.length > 0) logger.info({ variables: fromEnvFile }, "config: read .env");
 process.on("unhandledRejection", (reason) => {
   logger.fatal({ err: reason }, "unhandled promise rejection");
   process.exit(1);

@@ -1,6 +1,7 @@
 /**
  * @module Where to go after login: only a same-origin relative path is honoured, never `//host`, `/\host` or an
- * absolute URL, so the login page cannot be turned into an open redirect. admin-ui/login.js mirrors this rule.
+ * absolute URL, so the login page cannot be turned into an open redirect. The console bundles this very module
+ * (admin-ui/src/lib/safe-next.ts), so both sides apply one rule.
  */
 const PROBE_ORIGIN = "http://hermes.invalid";
 

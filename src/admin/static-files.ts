@@ -1,6 +1,6 @@
 /**
- * @module Files the admin app serves or reads from the repository root: the console's admin-ui/ folder and the
- * version in package.json. Found by walking up from this module, which sits at a different depth in src/ and dist/.
+ * @module Files the admin app serves or reads from the repository root: the built console (dist/admin-ui/, made by
+ * `npm run build` from admin-ui/) and the version in package.json. Found by walking up from this module, which sits at a different depth in src/ and dist/.
  */
 import fs from "node:fs";
 import path from "node:path";
@@ -35,6 +35,7 @@ export function readPackageVersion(): string {
   return pkg.version ?? "unknown";
 }
 
+/** The console as Vite built it: index.html and hashed files under assets/. */
 export function adminUiDir(): string {
-  return path.join(repoRoot(), "admin-ui");
+  return path.join(repoRoot(), "dist", "admin-ui");
 }

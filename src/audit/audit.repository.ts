@@ -75,6 +75,10 @@ export type AuditLogFilters = {
   to?: Date;
   /** An exact status, or a class as a half-open range (4xx → 400..499). */
   status?: { min: number; max: number };
+  /** Exact model name. */
+  model?: string;
+  /** Exact request id. */
+  requestId?: string;
 };
 
 /**
@@ -154,6 +158,8 @@ export async function selectAuditPage(
   if (filters.to !== undefined) q = q.where("ts", "<", filters.to);
   if (filters.status !== undefined)
     q = q.where("status", ">=", filters.status.min).where("status", "<=", filters.status.max);
+  if (filters.model !== undefined) q = q.where("model", "=", filters.model);
+  if (filters.requestId !== undefined) q = q.where("request_id", "=", filters.requestId);
   if (after)
     q = q.where((eb) =>
       eb(

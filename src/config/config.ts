@@ -3,6 +3,7 @@
  */
 import path from "node:path";
 import { z } from "zod";
+import { readEnvFile } from "./env-file.js";
 
 /** Every environment variable the service reads, with its default; the README and .env.example must list these. */
 export const ENV_VARS = [
@@ -355,6 +356,30 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>> = p
       ),
     },
   });
+}
+
+/** What loadConfig reads at start, and which variables came from the `.env` file (for one log line). */
+export type RuntimeEnvironment = {
+  env: Readonly<Record<string, string | undefined>>;
+  /** Names (never values) of the service's variables the file supplied; empty without a file. */
+  fromFile: string[];
+};
+
+/**
+ * The process environment over the variables of `file` (default `.env` in the working directory) when it exists, so
+ * a copied `.env.example` works for `npm start`. A variable set in the real environment always wins, even empty.
+ */
+export function runtimeEnvironment(file = ".env"): RuntimeEnvironment {
+  let vars: Record<string, string> | null;
+  try {
+    vars = readEnvFile(file);
+  } catch (err) {
+    throw new ConfigError(`${file}: cannot be read (${(err as NodeJS.ErrnoException).code ?? "error"})`);
+  }
+  if (!vars) return { env: process.env, fromFile: [] };
+  const read = new Set<string>(ENV_VARS);
+  const fromFile = Object.keys(vars).filter((name) => read.has(name) && process.env[name] === undefined);
+  return { env: { ...vars, ...process.env }, fromFile };
 }
 
 function decodeSecretKey(value: string): Buffer | null {

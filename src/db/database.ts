@@ -259,7 +259,8 @@ async function openEmbedded(options: DatabaseOptions): Promise<Database> {
     copyFrom: async (table, columns, payload) => {
       try {
         const result = await pglite.query(copyStatement(table, columns, "'/dev/blob'"), [], {
-          blob: new Blob([payload]),
+          // The cast only satisfies the DOM typing of Blob, which the console's type check (admin-ui/) also loads.
+          blob: new Blob([payload as Uint8Array<ArrayBuffer>]),
         });
         return result.affectedRows ?? 0;
       } catch (err) {

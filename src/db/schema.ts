@@ -38,6 +38,8 @@ export interface ApiUsersTable {
   updated_at: Timestamp;
   revoked_at: Timestamp | null;
   last_used_at: Timestamp | null;
+  /** When the key was last rotated away (null: never); its old keys answer 410. */
+  last_rotated_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
 }
 
 export interface RetiredKeysTable {

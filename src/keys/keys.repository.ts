@@ -20,12 +20,6 @@ export async function lockApiUserById(tx: Transaction<DB>, id: string): Promise<
   return tx.selectFrom("api_users").selectAll().where("id", "=", id).forUpdate().executeTakeFirst();
 }
 
-export async function listApiUsers(db: Db, filter: { tenantId?: string } = {}): Promise<ApiUserRow[]> {
-  let q = db.selectFrom("api_users").selectAll().orderBy("created_at", "asc").orderBy("id", "asc");
-  if (filter.tenantId) q = q.where("tenant_id", "=", filter.tenantId);
-  return q.execute();
-}
-
 export async function updateApiUserRow(db: Db, id: string, changes: ApiUserUpdate): Promise<ApiUserRow> {
   return db
     .updateTable("api_users")

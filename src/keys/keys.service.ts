@@ -15,7 +15,6 @@ import {
   findApiUserById,
   insertApiUser,
   insertRetiredKey,
-  listApiUsers as listApiUserRows,
   lockApiUserById,
   notifyApiUserChanged,
   updateApiUserRow,
@@ -36,6 +35,7 @@ export type ApiUser = {
   updatedAt: Date;
   revokedAt: Date | null;
   lastUsedAt: Date | null;
+  lastRotatedAt: Date | null;
 };
 
 export type NewApiUserInput = {
@@ -66,6 +66,7 @@ export function apiUserRowToApiUser(row: ApiUserRow): ApiUser {
     updatedAt: row.updated_at,
     revokedAt: row.revoked_at,
     lastUsedAt: row.last_used_at,
+    lastRotatedAt: row.last_rotated_at,
   };
 }
 
@@ -143,6 +144,7 @@ export async function rotateApiKey(ctx: KeysContext, id: string, actor: Actor): 
     const updated = await updateApiUserRow(tx, id, {
       key_digest: digestApiKey(apiKey, ctx.keyPepper),
       key_prefix: displayPrefix(apiKey),
+      last_rotated_at: new Date(),
     });
     await insertAdminEvent(tx, actor, {
       action: "api_user.rotate",
@@ -233,8 +235,4 @@ export async function getApiUser(ctx: KeysContext, id: string): Promise<ApiUser>
   const row = await findApiUserById(ctx.db, id);
   if (!row) throw notFound();
   return apiUserRowToApiUser(row);
-}
-
-export async function listApiUsers(ctx: KeysContext, filter: { tenantId?: string } = {}): Promise<ApiUser[]> {
-  return (await listApiUserRows(ctx.db, filter)).map(apiUserRowToApiUser);
 }

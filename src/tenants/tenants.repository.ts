@@ -57,6 +57,31 @@ export async function countApiUsersOfTenant(db: Db, tenantId: string): Promise<n
   return Number(row.n);
 }
 
+/** API users per tenant and the tokens they used in `month` (`YYYY-MM-01`); tenants without users are absent. */
+export async function selectTenantStats(
+  db: Db,
+  tenantIds: readonly string[],
+  month: string,
+): Promise<Map<string, { apiUsers: number; tokensUsed: number }>> {
+  if (tenantIds.length === 0) return new Map();
+  const rows = await db
+    .selectFrom("api_users as a")
+    .leftJoin("usage_monthly as m", (join) =>
+      join.onRef("m.api_user_id", "=", "a.id").on("m.month", "=", month),
+    )
+    .select([
+      "a.tenant_id",
+      (eb) => eb.fn.countAll<number>().as("api_users"),
+      sql<number>`COALESCE(sum(m.tokens_used), 0)::int8`.as("tokens_used"),
+    ])
+    .where("a.tenant_id", "in", [...tenantIds])
+    .groupBy("a.tenant_id")
+    .execute();
+  return new Map(
+    rows.map((r) => [r.tenant_id, { apiUsers: Number(r.api_users), tokensUsed: Number(r.tokens_used) }]),
+  );
+}
+
 /** Tells every instance's tenant cache to drop this tenant; delivered when the transaction commits. */
 export async function notifyTenantChanged(db: Db, tenantId: string): Promise<void> {
   await sql`SELECT pg_notify(${CHANNELS.tenantChanged}, ${tenantId})`.execute(db);

@@ -8,6 +8,7 @@ import { insertAdminEvent, type Actor } from "../admin-events/admin-events.repos
 import type { DB, TenantRow, TenantUpdate } from "../db/schema.js";
 import { AppError } from "../errors/app-error.js";
 import { validateHermesHome } from "../hermes/hermes-home.js";
+import { monthOf } from "../usage/usage-period.js";
 import { DEFAULT_TENANT_ID } from "./default-tenant.js";
 import {
   countApiUsersOfTenant,
@@ -17,6 +18,7 @@ import {
   listTenants as listTenantRows,
   lockTenantById,
   notifyTenantChanged,
+  selectTenantStats,
   updateTenant as updateTenantRow,
 } from "./tenants.repository.js";
 import { encryptUpstreamSecret, fingerprintUpstreamSecret } from "./upstream-secret.js";
@@ -40,6 +42,9 @@ export type Tenant = {
   createdAt: Date;
   updatedAt: Date;
 };
+
+/** A tenant with how many API users it has and the tokens they used this UTC month. */
+export type TenantWithStats = Tenant & { apiUsersCount: number; tokensThisMonth: number };
 
 export type NewTenantInput = {
   id: string;
@@ -105,6 +110,23 @@ function credentialColumns(plain: string | null, secretKey: Buffer | undefined) 
 
 export async function listTenants(ctx: TenantsContext): Promise<Tenant[]> {
   return (await listTenantRows(ctx.db)).map(tenantRowToTenant);
+}
+
+/** Adds each tenant's users count and this month's tokens (one query for any number of tenants). */
+export async function withTenantStats(
+  ctx: TenantsContext,
+  tenants: readonly Tenant[],
+  now = new Date(),
+): Promise<TenantWithStats[]> {
+  const stats = await selectTenantStats(
+    ctx.db,
+    tenants.map((t) => t.id),
+    monthOf(now),
+  );
+  return tenants.map((t) => {
+    const s = stats.get(t.id);
+    return { ...t, apiUsersCount: s?.apiUsers ?? 0, tokensThisMonth: s?.tokensUsed ?? 0 };
+  });
 }
 
 export async function getTenant(ctx: TenantsContext, id: string): Promise<Tenant> {

@@ -34,3 +34,15 @@ export function dayOf(at: Date): string {
 export function monthResetAt(at: Date): Date {
   return new Date(Date.UTC(at.getUTCFullYear(), at.getUTCMonth() + 1, 1));
 }
+
+/**
+ * The UTC days (`YYYY-MM-DD`) from `first` up to, not including, `next`, and no later than the day of `until`.
+ */
+export function daysBetween(first: string, next: string, until: Date): string[] {
+  const days: string[] = [];
+  const last = Math.min(Date.parse(`${next}T00:00:00Z`), until.getTime() + 1);
+  for (let t = Date.parse(`${first}T00:00:00Z`); t < last; t += 86_400_000) {
+    days.push(new Date(t).toISOString().slice(0, 10));
+  }
+  return days;
+}

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type {
+  ApiUserListResponse,
   ApiUserResponse,
   IssuedKeyResponse,
 } from "../../src/admin/routes/api-users/api-user-response.js";
@@ -57,7 +58,7 @@ describe("API users API", () => {
     // Never again: not in get, list, or the trail.
     const got = await admin.get<ApiUserResponse>(`/api/admin/api-users/${user.id}`);
     expect(got.body).toEqual(user);
-    const list = await admin.get<{ data: ApiUserResponse[] }>("/api/admin/api-users");
+    const list = await admin.get<ApiUserListResponse>("/api/admin/api-users");
     expect(list.text).not.toContain(key);
     expect(list.body.data.map((u) => u.id)).toContain(user.id);
     const events = await svc.db
@@ -73,8 +74,9 @@ describe("API users API", () => {
   it("lists users filtered by tenant, defaults limits to unlimited", async () => {
     const res = await create({ name: "other-user", tenant_id: "other", gateways: ["pre"] });
     expect(res.body.api_user).toMatchObject({ rpm_limit: null, monthly_token_cap: null, gateways: ["pre"] });
-    const list = await admin.get<{ data: ApiUserResponse[] }>("/api/admin/api-users?tenant_id=other");
+    const list = await admin.get<ApiUserListResponse>("/api/admin/api-users?tenant_id=other");
     expect(list.body.data.map((u) => u.name)).toEqual(["other-user"]);
+    expect(list.body).toMatchObject({ total: 1, page: 1, limit: 50 });
   });
 
   it("updates, rotates, revokes and deletes, recording each with a secret-free diff", async () => {
@@ -169,24 +171,56 @@ describe("API users API", () => {
       ])
       .execute();
     const usage = await admin.get<UsageResponse>(`/api/admin/api-users/${user.id}/usage`);
-    expect(usage.body).toEqual({
+    const zeroOutcomes = { ok: 0, client_errors: 0, rate_limited: 0, quota_exceeded: 0, upstream_errors: 0 };
+    const today = new Date().getUTCDate();
+    expect(usage.body).toMatchObject({
       month: thisMonth,
       tokens_used: 1234,
       tokens_reserved: 50,
       monthly_token_cap: 9000,
       requests: 7,
-      daily: [
-        { day: `${thisMonth}-01`, tokens: 234, requests: 2 },
-        { day: `${thisMonth}-02`, tokens: 1000, requests: 5 },
-      ],
+      outcomes: zeroOutcomes,
     });
+    // Every day up to today, zeros included.
+    expect(usage.body.daily.map((d) => d.day)).toEqual(
+      Array.from({ length: today }, (_, i) => `${thisMonth}-${String(i + 1).padStart(2, "0")}`),
+    );
+    expect(usage.body.daily[0]).toEqual({
+      day: `${thisMonth}-01`,
+      tokens: 234,
+      requests: 2,
+      ...zeroOutcomes,
+    });
+    if (today >= 2)
+      expect(usage.body.daily[1]).toEqual({
+        day: `${thisMonth}-02`,
+        tokens: 1000,
+        requests: 5,
+        ...zeroOutcomes,
+      });
     const feb = await admin.get<UsageResponse>(`/api/admin/api-users/${user.id}/usage?month=2025-02`);
     expect(feb.body).toMatchObject({ month: "2025-02", tokens_used: 99, requests: 1 });
-    expect(feb.body.daily).toEqual([{ day: "2025-02-28", tokens: 99, requests: 1 }]);
+    expect(feb.body.daily).toHaveLength(28);
+    expect(feb.body.daily.filter((d) => d.tokens > 0)).toEqual([
+      { day: "2025-02-28", tokens: 99, requests: 1, ...zeroOutcomes },
+    ]);
     const empty = await admin.get<UsageResponse>(`/api/admin/api-users/${user.id}/usage?month=2024-01`);
-    expect(empty.body).toMatchObject({ tokens_used: 0, tokens_reserved: 0, requests: 0, daily: [] });
+    expect(empty.body).toMatchObject({
+      tokens_used: 0,
+      tokens_reserved: 0,
+      requests: 0,
+      outcomes: zeroOutcomes,
+    });
+    expect(empty.body.daily.every((d) => d.tokens === 0 && d.requests === 0)).toBe(true);
+    const future = await admin.get<UsageResponse>(`/api/admin/api-users/${user.id}/usage?month=2999-01`);
+    expect(future.body.daily).toEqual([]);
 
     const got = await admin.get<ApiUserResponse>(`/api/admin/api-users/${user.id}`);
-    expect(got.body.usage).toEqual({ month: thisMonth, tokens_used: 1234, tokens_reserved: 50, requests: 7 });
+    expect(got.body.usage).toMatchObject({
+      month: thisMonth,
+      tokens_used: 1234,
+      tokens_reserved: 50,
+      requests: 7,
+    });
   });
 });

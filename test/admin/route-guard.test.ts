@@ -42,6 +42,9 @@ describe("every /api/admin/* route requires a session", () => {
       "POST /api/admin/api-users/x/revoke",
       "GET /api/admin/api-users/x/usage",
       "GET /api/admin/events",
+      "GET /api/admin/usage",
+      "GET /api/admin/logs/x",
+      "GET /api/admin/logs/download",
     ]) {
       expect(names).toContain(expected);
     }

@@ -1,7 +1,8 @@
 import { randomBytes } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { TenantResponse } from "../../src/admin/routes/tenants/index.js";
+import type { TenantListResponse, TenantResponse } from "../../src/admin/routes/tenants/index.js";
 import { CHANNELS } from "../../src/db/notifications.js";
+import { monthOf } from "../../src/usage/usage-period.js";
 import { startTestService, type TestService } from "../harness/test-service.js";
 import { ADMIN_ENV, signedInClient, type AdminClient } from "./admin-client.js";
 
@@ -62,7 +63,8 @@ describe("tenants API", () => {
     expect(row.upstream_api_key).toMatch(/^v1:/);
     expect(row.upstream_api_key).not.toContain(upstreamKey);
 
-    const list = await admin.get<{ data: TenantResponse[] }>("/api/admin/tenants");
+    expect(created.body).toMatchObject({ api_users_count: 0, tokens_this_month: 0 });
+    const list = await admin.get<TenantListResponse>("/api/admin/tenants");
     expect(list.body.data.map((t) => t.id)).toEqual(["default", "acme"]);
     expect(list.text).not.toContain(upstreamKey);
     const one = await admin.get<TenantResponse>("/api/admin/tenants/acme");
@@ -154,5 +156,46 @@ describe("tenants API", () => {
       expect(res.status).toBe(404);
       expect(res.body.error).toEqual({ code: "not_found", message: "No tenant with this id." });
     }
+  });
+
+  it("shows each tenant's API users count and the tokens they used this month", async () => {
+    expect((await admin.post("/api/admin/tenants", { id: "counted", name: "Counted" })).status).toBe(201);
+    const ids: string[] = [];
+    for (const name of ["a", "b", "c"]) {
+      const res = await admin.post<{ api_key: string; api_user: { id: string } }>("/api/admin/api-users", {
+        name,
+        tenant_id: "counted",
+        gateways: ["post"],
+      });
+      svc.secret(res.body.api_key);
+      ids.push(res.body.api_user.id);
+    }
+    const row = (id: string, month: string, used: number) => ({
+      api_user_id: id,
+      month,
+      tokens_used: used,
+      tokens_reserved: 7,
+      requests: 1,
+      updated_at: new Date(),
+    });
+    // Reserved tokens and last month's use are not this month's tokens.
+    await svc.db
+      .insertInto("usage_monthly")
+      .values([
+        row(ids[0]!, monthOf(new Date()), 1200),
+        row(ids[1]!, monthOf(new Date()), 34),
+        row(ids[2]!, "2025-01-01", 999),
+      ])
+      .execute();
+    const one = await admin.get<TenantResponse>("/api/admin/tenants/counted");
+    expect(one.body).toMatchObject({ api_users_count: 3, tokens_this_month: 1234 });
+    const list = await admin.get<TenantListResponse>("/api/admin/tenants");
+    expect(list.body.data.find((t) => t.id === "counted")).toEqual(one.body);
+    expect(list.body.data.find((t) => t.id === "dup")).toMatchObject({
+      api_users_count: 0,
+      tokens_this_month: 0,
+    });
+    const renamed = await admin.patch<TenantResponse>("/api/admin/tenants/counted", { name: "Counted 2" });
+    expect(renamed.body).toMatchObject({ api_users_count: 3, tokens_this_month: 1234 });
   });
 });

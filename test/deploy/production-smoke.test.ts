@@ -58,8 +58,6 @@ function replayStage(stage: Stage, appDir: string, tmp: string): void {
         const origin = path.join(sourceRoot, src.replace(/^\/app\//, ""));
         const to = dest.endsWith("/") ? path.join(dest, path.basename(src)) : dest;
         if (fs.existsSync(origin)) fs.cpSync(origin, to, { recursive: true, verbatimSymlinks: true });
-        else if (src.endsWith("admin-ui"))
-          fs.mkdirSync(to, { recursive: true }); // the build stage's mkdir -p
         else throw new Error(`Dockerfile line ${ins.line}: ${src} does not exist`);
       }
     } else if (ins.keyword === "RUN") {
@@ -210,15 +208,20 @@ describe("production start (Dockerfile runtime stage + compose environment from 
     expect(svc.output()).not.toContain(ADMIN_PASSWORD);
   });
 
-  it("serves the console from the admin-ui/ the image copies", async () => {
+  it("serves the built console from the dist/admin-ui/ the image copies", async () => {
     const admin = `http://127.0.0.1:${ports.admin}`;
     const login = await fetch(`${admin}/login`);
     expect(login.status).toBe(200);
     expect(login.headers.get("content-type")).toMatch(/^text\/html/);
-    expect(await login.text()).toBe(fs.readFileSync(path.join(tmp, "app", "admin-ui", "login.html"), "utf8"));
-    const css = await fetch(`${admin}/assets/app.css`);
-    expect(css.status).toBe(200);
-    expect((await css.text()).length).toBeGreaterThan(0);
+    const html = await login.text();
+    expect(html).toBe(fs.readFileSync(path.join(tmp, "app", "dist", "admin-ui", "index.html"), "utf8"));
+    const assets = [...html.matchAll(/(?:src|href)="(\/assets\/[^"]+)"/g)].map((m) => m[1]!);
+    expect(assets.some((a) => a.endsWith(".js"))).toBe(true);
+    for (const asset of assets) {
+      const res = await fetch(`${admin}${asset}`);
+      expect({ asset, status: res.status }).toEqual({ asset, status: 200 });
+      expect((await res.arrayBuffer()).byteLength).toBeGreaterThan(0);
+    }
   });
 
   it("stops gracefully on SIGTERM, after which the HEALTHCHECK fails", async () => {

@@ -62,6 +62,8 @@ const LOG_FILTERS: Record<string, QueryKind> = {
   status: "status",
   from: "date",
   to: "date",
+  model: "text",
+  q: "text",
 };
 const CHAT = { model: "m", messages: [{ role: "user", content: "hi" }], max_tokens: 16, stream: false };
 
@@ -76,6 +78,9 @@ export const ROUTES: readonly RouteEntry[] = [
   // Admin: the JSON API.
   route("GET /api/admin/status"),
   route("GET /api/admin/logs", { query: { ...LOG_FILTERS, limit: "int", cursor: "auditCursor" } }),
+  route("GET /api/admin/usage", {
+    query: { from: "date", to: "date", tenant_id: "text", api_user_id: "text", top: "int" },
+  }),
   route("GET /api/admin/logs/download", { query: LOG_FILTERS }),
   route("GET /api/admin/logs/:id", { params: { id: "auditId" } }),
   route("GET /api/admin/tenants"),
@@ -94,7 +99,9 @@ export const ROUTES: readonly RouteEntry[] = [
     body: { name: "Renamed", post_upstream_url: "http://127.0.0.1:9/v1", upstream_api_key: null },
   }),
   route("DELETE /api/admin/tenants/:id", { params: { id: "tenant" } }),
-  route("GET /api/admin/api-users", { query: { tenant_id: "text" } }),
+  route("GET /api/admin/api-users", {
+    query: { tenant_id: "text", status: "text", q: "text", sort: "text", page: "int", limit: "int" },
+  }),
   route("POST /api/admin/api-users", {
     body: { name: "U", tenant_id: "fz-play", gateways: ["pre"], rpm_limit: 60, monthly_token_cap: 1000 },
   }),
@@ -237,6 +244,14 @@ export const ROUTES: readonly RouteEntry[] = [
   // Admin: console pages.
   route("GET /login", { auth: "none", query: { next: "path" } }),
   route("GET /"),
+  route("GET /api-users", { query: { tenant_id: "text", status: "text", q: "text", page: "int" } }),
+  route("GET /api-users/:id", { params: { id: "apiUser" } }),
+  route("GET /tenants"),
+  route("GET /tenants/:id", { params: { id: "tenant" } }),
+  route("GET /usage", { query: { from: "date", to: "date", tenant_id: "text" } }),
+  route("GET /logs", { query: { ...LOG_FILTERS, id: "int" } }),
+  route("GET /activity", { query: { actor: "text", action: "text" } }),
+  route("GET /status"),
   route("GET /assets/:name", { params: { name: "asset" } }),
   // Gateways (each case goes to pre or post).
   route("POST /v1/chat/completions", { body: CHAT }),

@@ -12,6 +12,7 @@ import { registerHermesRoutes } from "./hermes/index.js";
 import { registerLogRoutes } from "./logs/index.js";
 import { registerStatusRoutes } from "./status/index.js";
 import { registerTenantRoutes } from "./tenants/index.js";
+import { registerUsageSummaryRoutes } from "./usage/index.js";
 
 export function registerAdminRoutes(app: Hono, deps: Deps): void {
   app.use("/api/admin/*", requireSession({ auth: deps.adminAuth, trustProxy: deps.config.http.trustProxy }));
@@ -22,5 +23,6 @@ export function registerAdminRoutes(app: Hono, deps: Deps): void {
   registerHermesRoutes(app, deps);
   registerApiUserRoutes(app, deps);
   registerUsageRoutes(app, deps);
+  registerUsageSummaryRoutes(app, deps);
   registerAdminEventRoutes(app, deps);
 }

@@ -3,9 +3,13 @@
  */
 import { z } from "zod";
 import type { Deps } from "../../../app/create-deps.js";
+import { BADGES, type Badge } from "../../../keys/api-user-badges.js";
+import { describeApiUsers, type ApiUserOverview } from "../../../keys/api-user-list.service.js";
 import type { ApiUser } from "../../../keys/keys.service.js";
-import { monthKey, monthUsageByUser, type MonthUsage } from "../../../usage/usage-report.js";
 import { displayName } from "../fields.js";
+
+export { BADGES };
+export type { Badge };
 
 export type ApiUserResponse = {
   id: string;
@@ -20,8 +24,16 @@ export type ApiUserResponse = {
   updated_at: string;
   revoked_at: string | null;
   last_used_at: string | null;
-  usage: { month: string; tokens_used: number; tokens_reserved: number; requests: number };
+  /** When the key was last rotated; null if never. */
+  last_rotated_at: string | null;
+  /** This UTC month's usage as the cap counts it; `reset_at` is the first instant of next month. */
+  usage: { month: string; tokens_used: number; tokens_reserved: number; requests: number; reset_at: string };
+  /** Most severe first; `active` unless revoked. */
+  badges: Badge[];
 };
+
+/** GET /api/admin/api-users: one page of the matching users and how many match in all. */
+export type ApiUserListResponse = { data: ApiUserResponse[]; total: number; page: number; limit: number };
 
 /** Create and rotate: the only answers that ever carry the plaintext key. */
 export type IssuedKeyResponse = { api_user: ApiUserResponse; api_key: string };
@@ -61,7 +73,29 @@ export const UpdateApiUserRequest = z.strictObject({
 });
 export type UpdateApiUserRequest = z.input<typeof UpdateApiUserRequest>;
 
-export function apiUserToResponse(u: ApiUser, usage: MonthUsage, month: string): ApiUserResponse {
+const SORT_KEYS = ["created_at", "name", "last_used_at", "tokens_used"] as const;
+const SORTS = [...SORT_KEYS, ...SORT_KEYS.map((k) => `-${k}` as const)] as const;
+const whole = (min: number, max: number, fallback: number) =>
+  z.coerce
+    .number({ error: "must be a number" })
+    .int("must be a whole number")
+    .min(min, `must be at least ${min}`)
+    .max(max, `must be at most ${max}`)
+    .default(fallback);
+
+export const ApiUserListQuery = z.object({
+  tenant_id: z.string().max(63, "must be at most 63 characters").optional(),
+  status: z.enum(BADGES, { error: `must be one of ${BADGES.join(", ")}` }).optional(),
+  q: z.string().max(200, "must be at most 200 characters").optional(),
+  sort: z
+    .enum(SORTS, { error: `must be one of ${SORT_KEYS.join(", ")}, each optionally prefixed with -` })
+    .default("-created_at"),
+  page: whole(1, 100_000, 1),
+  limit: whole(1, 200, 50),
+});
+export type ApiUserListQuery = z.input<typeof ApiUserListQuery>;
+
+export function apiUserToResponse({ user: u, usage, badges }: ApiUserOverview): ApiUserResponse {
   return {
     id: u.id,
     name: u.name,
@@ -75,24 +109,19 @@ export function apiUserToResponse(u: ApiUser, usage: MonthUsage, month: string):
     updated_at: u.updatedAt.toISOString(),
     revoked_at: u.revokedAt?.toISOString() ?? null,
     last_used_at: u.lastUsedAt?.toISOString() ?? null,
+    last_rotated_at: u.lastRotatedAt?.toISOString() ?? null,
     usage: {
-      month,
+      month: usage.month,
       tokens_used: usage.tokensUsed,
       tokens_reserved: usage.tokensReserved,
       requests: usage.requests,
+      reset_at: usage.resetAt.toISOString(),
     },
+    badges,
   };
 }
 
-/** Shapes users with their usage of the current UTC month, in one usage query. */
+/** Shapes users with this month's usage and their badges. */
 export async function withUsage(deps: Deps, users: ApiUser[]): Promise<ApiUserResponse[]> {
-  const month = monthKey(new Date());
-  const usage = await monthUsageByUser(
-    deps.database.db,
-    users.map((u) => u.id),
-    month,
-  );
-  return users.map((u) =>
-    apiUserToResponse(u, usage.get(u.id) ?? { tokensUsed: 0, tokensReserved: 0, requests: 0 }, month),
-  );
+  return (await describeApiUsers(deps.database.db, users)).map(apiUserToResponse);
 }

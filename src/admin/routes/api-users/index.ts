@@ -5,17 +5,20 @@
 import type { Hono } from "hono";
 import { z } from "zod";
 import type { Deps } from "../../../app/create-deps.js";
+import { pageApiUsers, type ApiUserSortKey } from "../../../keys/api-user-list.service.js";
 import * as keys from "../../../keys/keys.service.js";
 import { actorOf } from "../../middleware/session.js";
 import { parseJsonBody, parseQuery } from "../../validation.js";
 import {
+  ApiUserListQuery,
+  apiUserToResponse,
   CreateApiUserRequest,
   UpdateApiUserRequest,
   withUsage,
+  type ApiUserListResponse,
   type IssuedKeyResponse,
 } from "./api-user-response.js";
 
-const ListQuery = z.object({ tenant_id: z.string().max(63, "is too long").optional() });
 /** Rotate and revoke take no fields; an empty JSON object (or no body) is fine. */
 const EmptyBody = z.strictObject({});
 
@@ -24,9 +27,24 @@ export function registerApiUserRoutes(app: Hono, deps: Deps): void {
   const one = async (user: keys.ApiUser) => (await withUsage(deps, [user]))[0]!;
 
   app.get("/api/admin/api-users", async (c) => {
-    const query = parseQuery(c, ListQuery);
-    const users = await keys.listApiUsers(ctx, query.tenant_id ? { tenantId: query.tenant_id } : {});
-    return c.json({ data: await withUsage(deps, users) });
+    const q = parseQuery(c, ApiUserListQuery);
+    const descending = q.sort.startsWith("-");
+    const page = await pageApiUsers(deps.database.db, {
+      tenantId: q.tenant_id || undefined,
+      status: q.status,
+      q: q.q,
+      sort: (descending ? q.sort.slice(1) : q.sort) as ApiUserSortKey,
+      descending,
+      page: q.page,
+      limit: q.limit,
+    });
+    const body: ApiUserListResponse = {
+      data: page.data.map(apiUserToResponse),
+      total: page.total,
+      page: q.page,
+      limit: q.limit,
+    };
+    return c.json(body);
   });
 
   app.post("/api/admin/api-users", async (c) => {

@@ -42,6 +42,9 @@ export type AdminEventResponse = {
   diff: unknown;
 };
 
+/** GET /api/admin/events: newest first; pass `next_cursor` as `cursor` for the next page (null on the last). */
+export type AdminEventPageResponse = { data: AdminEventResponse[]; next_cursor: string | null };
+
 export function registerAdminEventRoutes(app: Hono, deps: Deps): void {
   app.get("/api/admin/events", async (c) => {
     const q = parseQuery(c, EventsQuery);
@@ -67,6 +70,7 @@ export function registerAdminEventRoutes(app: Hono, deps: Deps): void {
       target_id: e.targetId,
       diff: e.diff,
     }));
-    return c.json({ data, next_cursor: page.nextCursor });
+    const body: AdminEventPageResponse = { data, next_cursor: page.nextCursor };
+    return c.json(body);
   });
 }

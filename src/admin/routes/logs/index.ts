@@ -5,11 +5,20 @@
 import type { Hono } from "hono";
 import { z } from "zod";
 import type { Deps } from "../../../app/create-deps.js";
-import { getAuditLog, listAuditLogs, MAX_LIST_LIMIT } from "../../../audit/audit-query.js";
+import { exportAuditRecords, viewAuditRecord } from "../../../audit/audit-access.js";
+import { listAuditLogs, MAX_LIST_LIMIT } from "../../../audit/audit-query.js";
 import type { AuditLogFilters } from "../../../audit/audit.repository.js";
-import { exportAuditJsonl, exportFilename } from "../../../audit/export-jsonl.js";
+import { exportFilename } from "../../../audit/export-jsonl.js";
 import { AppError } from "../../../errors/app-error.js";
+import { actorOf } from "../../middleware/session.js";
 import { parseQuery } from "../../validation.js";
+
+export type {
+  AuditExportLine,
+  AuditLogDetail,
+  AuditLogPage,
+  AuditLogSummary,
+} from "../../../audit/audit-query.js";
 
 const ISO_8601 = /^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:?\d{2}))?$/;
 
@@ -35,6 +44,8 @@ export const LogFilterQuery = z
       .optional(),
     from: isoDate.optional(),
     to: isoDate.optional(),
+    model: z.string().min(1, "must not be empty").max(200, "must be at most 200 characters").optional(),
+    q: z.string().min(1, "must not be empty").max(200, "must be at most 200 characters").optional(),
   })
   .refine((q) => !q.from || !q.to || q.from <= q.to, { message: "must not be after to", path: ["from"] });
 export type LogFilterQuery = z.input<typeof LogFilterQuery>;
@@ -65,6 +76,8 @@ function toFilters(q: z.output<typeof LogFilterQuery>): AuditLogFilters {
     from: q.from,
     to: q.to,
     status,
+    model: q.model,
+    requestId: q.q,
   };
 }
 
@@ -77,9 +90,9 @@ export function registerLogRoutes(app: Hono, deps: Deps): void {
   });
 
   // Before /:id, which would otherwise take "download" as an id.
-  app.get("/api/admin/logs/download", (c) => {
+  app.get("/api/admin/logs/download", async (c) => {
     const filters = toFilters(parseQuery(c, LogFilterQuery));
-    const body = exportAuditJsonl(db, filters, { logger: deps.logger });
+    const body = await exportAuditRecords(db, filters, actorOf(c), { logger: deps.logger });
     return c.body(body, 200, {
       "content-type": "application/x-ndjson; charset=utf-8",
       "content-disposition": `attachment; filename="${exportFilename(filters, new Date())}"`,
@@ -91,6 +104,6 @@ export function registerLogRoutes(app: Hono, deps: Deps): void {
     const recordId = c.req.param("id");
     if (!/^\d{1,15}$/.test(recordId))
       throw new AppError("invalid_request", "id: must be a record id", { param: "id" });
-    return c.json(await getAuditLog(db, Number(recordId)));
+    return c.json(await viewAuditRecord(db, Number(recordId), actorOf(c)));
   });
 }

@@ -45,9 +45,14 @@ export type TenantResponse = {
   hermes_home: string | null;
   created_at: string;
   updated_at: string;
+  api_users_count: number;
+  /** Tokens its API users used this UTC month (as the caps count them). */
+  tokens_this_month: number;
 };
 
-export function tenantToResponse(t: tenants.Tenant): TenantResponse {
+export type TenantListResponse = { data: TenantResponse[] };
+
+export function tenantToResponse(t: tenants.TenantWithStats): TenantResponse {
   return {
     id: t.id,
     name: t.name,
@@ -58,6 +63,8 @@ export function tenantToResponse(t: tenants.Tenant): TenantResponse {
     hermes_home: t.hermesHome,
     created_at: t.createdAt.toISOString(),
     updated_at: t.updatedAt.toISOString(),
+    api_users_count: t.apiUsersCount,
+    tokens_this_month: t.tokensThisMonth,
   };
 }
 
@@ -67,10 +74,12 @@ export function registerTenantRoutes(app: Hono, deps: Deps): void {
     secretKey: deps.config.secrets.secretKey,
     hermesRoots: deps.config.hermes.stateRoots,
   };
+  const one = async (t: tenants.Tenant) => tenantToResponse((await tenants.withTenantStats(ctx, [t]))[0]!);
 
   app.get("/api/admin/tenants", async (c) => {
-    const list = await tenants.listTenants(ctx);
-    return c.json({ data: list.map(tenantToResponse) });
+    const list = await tenants.withTenantStats(ctx, await tenants.listTenants(ctx));
+    const body: TenantListResponse = { data: list.map(tenantToResponse) };
+    return c.json(body);
   });
 
   app.post("/api/admin/tenants", async (c) => {
@@ -87,11 +96,11 @@ export function registerTenantRoutes(app: Hono, deps: Deps): void {
       },
       actorOf(c),
     );
-    return c.json(tenantToResponse(tenant), 201);
+    return c.json(await one(tenant), 201);
   });
 
   app.get("/api/admin/tenants/:id", async (c) => {
-    return c.json(tenantToResponse(await tenants.getTenant(ctx, c.req.param("id"))));
+    return c.json(await one(await tenants.getTenant(ctx, c.req.param("id"))));
   });
 
   app.patch("/api/admin/tenants/:id", async (c) => {
@@ -108,7 +117,7 @@ export function registerTenantRoutes(app: Hono, deps: Deps): void {
       },
       actorOf(c),
     );
-    return c.json(tenantToResponse(tenant));
+    return c.json(await one(tenant));
   });
 
   app.delete("/api/admin/tenants/:id", async (c) => {
