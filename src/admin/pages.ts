@@ -17,6 +17,8 @@ export const CLIENT_ROUTES = [
   "/api-users/:id",
   "/tenants",
   "/tenants/:id",
+  "/tenants/:id/hermes",
+  "/tenants/:id/hermes/:pane",
   "/usage",
   "/logs",
   "/activity",

@@ -17,6 +17,8 @@ const MODEL = "/api/admin/tenants/default/hermes/model";
 
 beforeAll(async () => {
   fx = copyFixtureRoot(["complete", "older", "empty", "corrupt"]);
+  // A mode git would never check out, so keeping it proves the edit copies the mode rather than a default.
+  fs.chmodSync(configPath(), 0o640);
   svc = await startTestService({ env: { ...ADMIN_ENV, ...fx.env } });
   admin = await signedInClient(svc);
   for (const [id, kind] of [

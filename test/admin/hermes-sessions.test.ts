@@ -147,9 +147,14 @@ describe("GET …/hermes/sessions/:session and its messages", () => {
       children: [{ id: "s_cli_1_cont", end_reason: "user_exit" }],
     });
     expect((await s.admin.get(paneUrl("default", "sessions/nope"))).status).toBe(404);
-    for (const bad of ["a%00b", "a%20b", "x".repeat(257)]) {
+    for (const [bad, why] of [
+      // NUL is refused for every path parameter before the route sees it (issue 17).
+      ["a%00b", "must not contain control characters"],
+      ["a%20b", "must be a session id"],
+      ["x".repeat(257), "must be a session id"],
+    ] as const) {
       expect((await s.admin.get(paneUrl("default", `sessions/${bad}`))).body).toEqual({
-        error: { code: "invalid_request", message: "session: must be a session id" },
+        error: { code: "invalid_request", message: `session: ${why}` },
       });
     }
   });

@@ -248,6 +248,11 @@ export const ROUTES: readonly RouteEntry[] = [
   route("GET /api-users/:id", { params: { id: "apiUser" } }),
   route("GET /tenants"),
   route("GET /tenants/:id", { params: { id: "tenant" } }),
+  route("GET /tenants/:id/hermes", { params: { id: "tenant" }, query: { profile: "text" } }),
+  route("GET /tenants/:id/hermes/:pane", {
+    params: { id: "tenant", pane: "text" },
+    query: { profile: "text" },
+  }),
   route("GET /usage", { query: { from: "date", to: "date", tenant_id: "text" } }),
   route("GET /logs", { query: { ...LOG_FILTERS, id: "int" } }),
   route("GET /activity", { query: { actor: "text", action: "text" } }),

@@ -38,6 +38,10 @@ export const router = createBrowserRouter([
         lazy: async () => ({ Component: (await import("../features/tenants/tenant-page")).TenantPage }),
       },
       {
+        path: "tenants/:id/hermes/:pane?",
+        lazy: async () => ({ Component: (await import("../features/hermes/hermes-page")).HermesPage }),
+      },
+      {
         path: "usage",
         lazy: async () => ({ Component: (await import("../features/usage/usage-page")).UsagePage }),
       },

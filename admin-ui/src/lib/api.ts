@@ -93,6 +93,11 @@ const get = <T>(path: string, query?: Query) => request<T>("GET", path, undefine
 const enc = encodeURIComponent;
 
 export const api = {
+  /** A GET for screens whose feature module types its own paths (the Hermes panes). */
+  get,
+  /** A state-changing JSON request, for the same. */
+  send: <T>(method: "POST" | "PUT" | "PATCH" | "DELETE", path: string, body?: unknown) =>
+    request<T>(method, path, body),
   login: (username: string, password: string) =>
     request<LoginResponse>("POST", "/api/auth/login", { username, password }),
   logout: () => request<void>("POST", "/api/auth/logout"),

@@ -45,6 +45,13 @@ export function TenantPage() {
         description={<span className="mono">{t.id}</span>}
         actions={
           <>
+            <Link
+              className="button"
+              to={`/tenants/${encodeURIComponent(t.id)}/hermes`}
+              data-testid="tenant-hermes"
+            >
+              Hermes
+            </Link>
             <button
               type="button"
               className="button"

@@ -1,0 +1,37 @@
+/**
+ * @module The Hermes screens of a tenant (/tenants/:id/hermes/:pane), in the order and groups of the side navigation.
+ * Each pane is its own chunk, loaded when first opened; adding a pane is one entry here.
+ */
+import { lazy, type ComponentType, type LazyExoticComponent } from "react";
+
+/** What every pane gets: whose Hermes, and which profile (null = the active one, as the API decides). */
+export type HermesPaneProps = { tenantId: string; profile: string | null };
+
+export type HermesPaneGroup = "Configuration" | "Activity" | "Capabilities" | "Data" | "System";
+
+export type HermesPaneDef = {
+  id: string;
+  label: string;
+  group: HermesPaneGroup;
+  /** False for panes that read the tenant, not one profile (the profile picker is hidden there). */
+  perProfile: boolean;
+  Component: LazyExoticComponent<ComponentType<HermesPaneProps>>;
+};
+
+export const HERMES_GROUPS: readonly HermesPaneGroup[] = [
+  "Configuration",
+  "Activity",
+  "Capabilities",
+  "Data",
+  "System",
+];
+
+export const HERMES_PANES: readonly HermesPaneDef[] = [
+  {
+    id: "profiles",
+    label: "Profiles",
+    group: "System",
+    perProfile: false,
+    Component: lazy(async () => ({ default: (await import("./profiles-pane")).ProfilesPane })),
+  },
+];
