@@ -20,10 +20,17 @@ export function ModelPane({ tenantId, profile }: HermesPaneProps) {
   // Bumped on reload, so the form is rebuilt from what was fetched even when the etag came back the same.
   const [generation, setGeneration] = useState(0);
   const conflict = isConflict(save.error) ? save.error : null;
+  const [reloading, setReloading] = useState(false);
+  // The explanation stays until the file is fetched again, so the form never shows stale data without it.
   const reload = async () => {
-    save.reset();
-    await query.refetch();
-    setGeneration((g) => g + 1);
+    setReloading(true);
+    try {
+      await query.refetch();
+      setGeneration((g) => g + 1);
+      save.reset();
+    } finally {
+      setReloading(false);
+    }
   };
 
   return (
@@ -49,10 +56,11 @@ export function ModelPane({ tenantId, profile }: HermesPaneProps) {
               <button
                 type="button"
                 className="button"
+                disabled={reloading}
                 onClick={() => void reload()}
                 data-testid="hc-model-reload"
               >
-                <Icon name="refresh" size={16} /> Reload config.yaml
+                <Icon name="refresh" size={16} /> {reloading ? "Reloading…" : "Reload config.yaml"}
               </button>
             </div>
           ) : null}
@@ -119,7 +127,7 @@ function ChainCard({ v }: { v: ModelConfigView }) {
         <ol className="hc-chain" data-testid="hc-chain">
           {v.effective_chain.map((c, i) => (
             <li key={`${c.source}:${c.index}`} data-testid={`hc-chain-${i}`}>
-              <span className="mono">
+              <span className="mono" data-testid={`hc-chain-${i}-name`}>
                 {c.provider} / {c.model}
               </span>
               {c.base_url ? <span className="muted small mono break"> {c.base_url}</span> : null}

@@ -11,7 +11,7 @@ import type { HermesPaneProps } from "../hermes/hermes-pane-registry";
 import { QueryView } from "../hermes/query-view";
 import { useProxies, type HermesProxiesResponse } from "./config-api";
 import { When } from "./labels";
-import { lastExitText, ProxyStateBadge } from "./proxy-state";
+import { lastExitText, proxyStateMeaning, ProxyStateBadge } from "./proxy-state";
 import "./hermes-config.css";
 
 type Proxy = HermesProxiesResponse["data"][number];
@@ -50,7 +50,8 @@ function ProxyCard({ p }: { p: Proxy }) {
       title={
         <span className="hc-title">
           {p.gateway === "pre" ? "Pre-Hermes" : "Post-Hermes"} proxy ·{" "}
-          <span className="mono">{p.provider}</span> <ProxyStateBadge state={p.state} testId={`${t}-state`} />
+          <span className="mono">{p.provider}</span>{" "}
+          <ProxyStateBadge state={p.state} testId={`${t}-state`} withHint={false} />
         </span>
       }
     >

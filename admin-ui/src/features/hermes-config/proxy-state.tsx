@@ -16,10 +16,22 @@ const TONE: Record<string, [Tone, string]> = {
   stopped: ["muted", "Stopped (the service is shutting down)."],
 };
 
-export function ProxyStateBadge({ state, testId }: { state: string; testId?: string }) {
+/** What a state means, in a sentence. */
+export const proxyStateMeaning = (state: string): string | undefined => TONE[state]?.[1];
+
+export function ProxyStateBadge({
+  state,
+  testId,
+  withHint = true,
+}: {
+  state: string;
+  testId?: string;
+  /** False where the meaning is written out next to it (a hint's popup would stick out of a narrow title). */
+  withHint?: boolean;
+}) {
   const [tone, hint] = TONE[state] ?? ["neutral", undefined];
   return (
-    <Badge tone={tone} hint={hint} testId={testId}>
+    <Badge tone={tone} hint={withHint ? hint : undefined} testId={testId}>
       {state}
     </Badge>
   );
