@@ -55,6 +55,12 @@ afterAll(async () => {
   fx?.cleanup();
 });
 
+/** A full-page picture from the top (sticky parts are drawn where they are at the current scroll). */
+async function shot(p: Page, name: string) {
+  await p.evaluate(() => window.scrollTo(0, 0));
+  await screenshot(p, name);
+}
+
 async function signIn(p: Page, next: string) {
   const login = new LoginPage(p);
   await login.goto(next);
@@ -92,7 +98,7 @@ describe("a tenant's Hermes configuration panes at 1280×800", () => {
     expect(await hermes.text("hc-identity-codex-email")).toBe("coder@example.com");
     expect(await hermes.text("hc-identity-gemini-expiry")).toBe("expired");
     await expectPageClean(page, "accounts pane");
-    await screenshot(page, "hermes-accounts");
+    await shot(page, "hermes-accounts");
 
     // Model: the primary and the effective chain (fallback_model duplicates the first entry: dropped).
     await hermes.open("model");
@@ -101,7 +107,7 @@ describe("a tenant's Hermes configuration panes at 1280×800", () => {
     expect(await hermes.chain()).toEqual(before);
     expect(await hermes.formRows()).toEqual(before);
     await expectPageClean(page, "model pane");
-    await screenshot(page, "hermes-model");
+    await shot(page, "hermes-model");
 
     // Reorder with the keyboard: focus stays on the moved entry, so Enter twice brings xai to the top.
     await page.getByTestId("hc-fallback-2-up").focus();
@@ -142,7 +148,7 @@ describe("a tenant's Hermes configuration panes at 1280×800", () => {
     expect(await conflict.textContent()).toMatch(/changed by someone else .* nothing was written\. Reload/);
     expect(fs.readFileSync(configPath(), "utf8")).toBe(hostEdit);
     expect(await page.getByTestId("hc-model-save").isDisabled()).toBe(true);
-    await screenshot(page, "hermes-model-conflict");
+    await shot(page, "hermes-model-conflict");
 
     // Reload: the explanation goes, the form is rebuilt from the file as it is now (the unsaved move is gone), and
     // a save with the fresh etag goes through and keeps the host's edit.
@@ -171,7 +177,7 @@ describe("a tenant's Hermes configuration panes at 1280×800", () => {
       0,
     );
     await expectPageClean(page, "health pane");
-    await screenshot(page, "hermes-health");
+    await shot(page, "hermes-health");
 
     // Proxies: the fake hermes child, running, with its redacted output.
     await hermes.open("proxies");
@@ -182,7 +188,7 @@ describe("a tenant's Hermes configuration panes at 1280×800", () => {
       .poll(() => hermes.text("hc-proxy-pre-output"), SLOW)
       .toContain("auth: refreshed access_token=[redacted]");
     await expectPageClean(page, "proxies pane");
-    await screenshot(page, "hermes-proxies");
+    await shot(page, "hermes-proxies");
 
     // The Status page shows the same proxy state.
     const status = new StatusPage(page);
@@ -206,8 +212,8 @@ describe("the same panes at 390×844", () => {
         await hermes.goto("default", pane);
         const width = (await p.evaluate("document.documentElement.scrollWidth")) as number;
         expect(width, pane).toBeLessThanOrEqual(PHONE.width);
-        if (pane === "accounts") await screenshot(p, "phone-hermes-accounts");
-        if (pane === "model") await screenshot(p, "phone-hermes-model");
+        if (pane === "accounts") await shot(p, "phone-hermes-accounts");
+        if (pane === "model") await shot(p, "phone-hermes-model");
       }
       await expectPageClean(p, "phone panes");
       expect(watch.problems).toEqual([]);

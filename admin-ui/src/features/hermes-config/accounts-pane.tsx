@@ -96,8 +96,7 @@ function PoolCard({ pool }: { pool: Pool }) {
               <tr>
                 <th scope="col">Credential</th>
                 <th scope="col">Status</th>
-                <th scope="col">Error</th>
-                <th scope="col">Resets</th>
+                <th scope="col">Error and reset</th>
                 <th scope="col">Expiry</th>
                 <th scope="col" className="num">
                   Requests
@@ -132,7 +131,11 @@ function EntryRow({ e, testId }: { e: Entry; testId: string }) {
       </td>
       <td>
         <CredentialStatus status={e.status} testId={`${testId}-status`} />
-        {e.status_at ? <div className="muted small">{<When iso={e.status_at} />}</div> : null}
+        {e.status_at ? (
+          <div className="muted small">
+            <When iso={e.status_at} compact />
+          </div>
+        ) : null}
       </td>
       <td data-testid={`${testId}-error`}>
         {e.error ? (
@@ -148,9 +151,11 @@ function EntryRow({ e, testId }: { e: Entry; testId: string }) {
         ) : (
           <span className="muted">—</span>
         )}
-      </td>
-      <td>
-        <When iso={e.error?.reset_at} testId={`${testId}-reset`} />
+        {e.error?.reset_at ? (
+          <div className="small">
+            resets <When iso={e.error.reset_at} testId={`${testId}-reset`} />
+          </div>
+        ) : null}
       </td>
       <td>
         {e.expires_at ? (
@@ -219,7 +224,7 @@ function LoginsCard({ logins }: { logins: Login[] }) {
                     )}
                   </td>
                   <td>
-                    <When iso={l.logged_in_at} />
+                    <When iso={l.logged_in_at} compact />
                   </td>
                   <td>
                     <ExpiryBadge expiry={l.expiry} testId={`hc-login-${l.provider}-expiry`} />

@@ -4,7 +4,7 @@
  */
 import { Badge, type Tone } from "../../components/badge";
 import { DateTime } from "../../components/date-time";
-import { formatRelative } from "../../lib/format";
+import { formatDateTime, formatRelative } from "../../lib/format";
 import type { AccountsView } from "./config-api";
 
 type FileStatus = AccountsView["auth_file"];
@@ -47,9 +47,23 @@ export function ExpiryBadge({ expiry, testId }: { expiry: string; testId?: strin
   );
 }
 
-/** "in 3 hours" over the local date and time with its offset. */
-export function When({ iso, testId }: { iso: string | null | undefined; testId?: string }) {
+/** "in 3 hours" and the local date and time with its offset; `compact`: the relative time, the rest on hover. */
+export function When({
+  iso,
+  testId,
+  compact = false,
+}: {
+  iso: string | null | undefined;
+  testId?: string;
+  compact?: boolean;
+}) {
   if (!iso) return <span className="muted">—</span>;
+  if (compact)
+    return (
+      <time dateTime={iso} title={formatDateTime(iso)} data-testid={testId}>
+        {formatRelative(iso)}
+      </time>
+    );
   return (
     <span className="hc-when" data-testid={testId}>
       <span>{formatRelative(iso)}</span> <DateTime iso={iso} />

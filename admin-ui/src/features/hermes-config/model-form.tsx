@@ -22,6 +22,8 @@ import {
 type Props = {
   view: ModelConfigView;
   saving: boolean;
+  /** Saving is off until the conflict is resolved by a reload. */
+  locked: boolean;
   /** The last save's error when it is not a conflict (the pane shows conflicts). */
   error: unknown;
   onSave(change: ModelChange): void;
@@ -29,7 +31,7 @@ type Props = {
 
 const ROW_FIELDS = ["provider", "model", "base_url", "api_mode", "key_env"] as const;
 
-export function ModelForm({ view, saving, error, onSave }: Props) {
+export function ModelForm({ view, saving, locked, error, onSave }: Props) {
   const [state, setState] = useState<FormState>(() => initialState(view));
   const [focus, setFocus] = useState<{ key: string; dir: "up" | "down" } | null>(null);
   const buttons = useRef(new Map<string, HTMLButtonElement>());
@@ -247,7 +249,7 @@ export function ModelForm({ view, saving, error, onSave }: Props) {
         <button
           type="submit"
           className="button button-primary"
-          disabled={!dirty || saving}
+          disabled={!dirty || saving || locked}
           data-testid="hc-model-save"
         >
           {saving ? "Saving…" : "Save to config.yaml"}

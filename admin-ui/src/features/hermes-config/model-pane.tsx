@@ -3,7 +3,7 @@
  * edits them in config.yaml (PATCH with the etag it was read with). When the file changed on disk in between, the
  * 409 is explained and "Reload" fetches the file again and rebuilds the form from it, so nothing stale is kept.
  */
-import { useState } from "react";
+import { useEffect, useRef, useState } from "react";
 import { Badge } from "../../components/badge";
 import { Card, DetailList } from "../../components/card";
 import { Icon } from "../../components/icons";
@@ -20,6 +20,13 @@ export function ModelPane({ tenantId, profile }: HermesPaneProps) {
   // Bumped on reload, so the form is rebuilt from what was fetched even when the etag came back the same.
   const [generation, setGeneration] = useState(0);
   const conflict = isConflict(save.error) ? save.error : null;
+  const conflictBox = useRef<HTMLDivElement>(null);
+  // The save button is at the bottom of a long form: bring the explanation into view and to the screen reader.
+  useEffect(() => {
+    if (!conflict) return;
+    conflictBox.current?.scrollIntoView({ block: "center" });
+    conflictBox.current?.focus();
+  }, [conflict]);
   const [reloading, setReloading] = useState(false);
   // The explanation stays until the file is fetched again, so the form never shows stale data without it.
   const reload = async () => {
@@ -46,7 +53,13 @@ export function ModelPane({ tenantId, profile }: HermesPaneProps) {
             </p>
           ) : null}
           {conflict ? (
-            <div className="state state-error" role="alert" data-testid="hc-model-conflict">
+            <div
+              className="state state-error"
+              role="alert"
+              tabIndex={-1}
+              ref={conflictBox}
+              data-testid="hc-model-conflict"
+            >
               <p className="state-title">Your change was not saved.</p>
               <p className="state-body">
                 {conflict.message.startsWith("config.yaml changed")
@@ -70,7 +83,8 @@ export function ModelPane({ tenantId, profile }: HermesPaneProps) {
             <ModelForm
               key={`${v.etag}:${generation}`}
               view={v}
-              saving={save.isPending || !!conflict}
+              saving={save.isPending}
+              locked={!!conflict}
               error={conflict ? null : save.error}
               onSave={(change) => {
                 save.reset();

@@ -103,8 +103,10 @@ function ProxyCard({ p }: { p: Proxy }) {
       ) : (
         <pre className="hc-output" data-testid={`${t}-output`} tabIndex={0}>
           {p.output.map((l, i) => (
-            <span key={i} className={l.stream === "stderr" ? "hc-stderr" : undefined}>
-              <span className="muted">{formatDateTime(l.at).slice(11, 19)} </span>
+            <span key={i}>
+              <span className="muted">
+                {formatDateTime(l.at).slice(11, 19)} {l.stream === "stderr" ? "err" : "out"}{" "}
+              </span>
               {l.line}
               {"\n"}
             </span>
