@@ -57,7 +57,7 @@ afterAll(async () => {
 
 /** A full-page picture from the top (sticky parts are drawn where they are at the current scroll). */
 async function shot(p: Page, name: string) {
-  await p.evaluate(() => window.scrollTo(0, 0));
+  await p.evaluate("window.scrollTo(0, 0)");
   await screenshot(p, name);
 }
 
@@ -113,7 +113,7 @@ describe("a tenant's Hermes configuration panes at 1280×800", () => {
     await page.getByTestId("hc-fallback-2-up").focus();
     await page.keyboard.press("Enter");
     expect(await hermes.formRows()).toEqual([before[0], before[2], before[1]]);
-    expect(await page.evaluate(() => document.activeElement?.getAttribute("data-testid"))).toBe(
+    expect(await page.evaluate("document.activeElement?.getAttribute('data-testid')")).toBe(
       "hc-fallback-1-up",
     );
     await page.keyboard.press("Enter");

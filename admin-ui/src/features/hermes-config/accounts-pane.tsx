@@ -170,7 +170,7 @@ function EntryRow({ e, testId }: { e: Entry; testId: string }) {
         )}
       </td>
       <td className="num">{e.request_count === null ? "—" : formatNumber(e.request_count)}</td>
-      <td className="mono small" data-testid={`${testId}-secret`}>
+      <td className="mono small break" data-testid={`${testId}-secret`}>
         {e.secret.kind === "fingerprint"
           ? e.secret.fingerprint
           : e.secret.kind === "preview"

@@ -33,7 +33,7 @@ const ROW_FIELDS = ["provider", "model", "base_url", "api_mode", "key_env"] as c
 
 export function ModelForm({ view, saving, locked, error, onSave }: Props) {
   const [state, setState] = useState<FormState>(() => initialState(view));
-  const [focus, setFocus] = useState<{ key: string; dir: "up" | "down" } | null>(null);
+  const focus = useRef<{ key: string; dir: "up" | "down" } | null>(null);
   const buttons = useRef(new Map<string, HTMLButtonElement>());
   const listId = useId();
   const change = changeOf(state, view);
@@ -45,12 +45,12 @@ export function ModelForm({ view, saving, locked, error, onSave }: Props) {
 
   // Keep keyboard focus on the entry that moved; at the end of the list the other button takes it.
   useEffect(() => {
-    if (!focus) return;
-    const other = focus.dir === "up" ? "down" : "up";
-    const el = buttons.current.get(`${focus.key}:${focus.dir}`);
-    (el && !el.disabled ? el : buttons.current.get(`${focus.key}:${other}`))?.focus();
-    setFocus(null);
-  }, [focus]);
+    const f = focus.current;
+    if (!f) return;
+    focus.current = null;
+    const el = buttons.current.get(`${f.key}:${f.dir}`);
+    (el && !el.disabled ? el : buttons.current.get(`${f.key}:${f.dir === "up" ? "down" : "up"}`))?.focus();
+  });
 
   const setPrimary = (k: keyof FormState["primary"], value: string) =>
     setState((s) => ({ ...s, primary: { ...s.primary, [k]: value } }));
@@ -59,7 +59,7 @@ export function ModelForm({ view, saving, locked, error, onSave }: Props) {
   const move = (i: number, dir: "up" | "down") => {
     const key = state.rows[i]!.key;
     setState((s) => ({ ...s, rows: moveRow(s.rows, i, dir === "up" ? i - 1 : i + 1) }));
-    setFocus({ key, dir });
+    focus.current = { key, dir };
   };
   const providers = [...view.providers.known, "custom", ...view.providers.custom.map((c) => `custom:${c}`)];
   const modes = (current: string) =>

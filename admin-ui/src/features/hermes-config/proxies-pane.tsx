@@ -55,6 +55,11 @@ function ProxyCard({ p }: { p: Proxy }) {
         </span>
       }
     >
+      {proxyStateMeaning(p.state) ? (
+        <p className="muted small" data-testid={`${t}-meaning`}>
+          {proxyStateMeaning(p.state)}
+        </p>
+      ) : null}
       <DetailList
         items={[
           [
