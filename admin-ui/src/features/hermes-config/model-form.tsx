@@ -224,8 +224,10 @@ export function ModelForm({ view, saving, locked, error, onSave }: Props) {
               onChange={(e) => setState((s) => ({ ...s, dropLegacy: e.target.checked }))}
               data-testid="hc-drop-legacy"
             />
-            Remove the legacy <span className="mono">fallback_model</span> ({view.fallback_model.length}{" "}
-            {view.fallback_model.length === 1 ? "entry" : "entries"}, tried after the list above)
+            <span>
+              Remove the legacy <span className="mono">fallback_model</span> ({view.fallback_model.length}{" "}
+              {view.fallback_model.length === 1 ? "entry" : "entries"}, tried after the list above)
+            </span>
           </label>
         ) : null}
       </Card>
