@@ -4,7 +4,8 @@
  * as the supervised pre-gateway proxy, and the post gateway points at a fake upstream. Each pane shows a real value
  * from those files or processes; the model form reorders a fallback with the keyboard and saves it (the new chain
  * shows, config.yaml changed); a change on disk between load and save gives the explained 409 and a reload; a bad
- * URL is shown at its field; no planted secret reaches the page; and the screen fits a phone.
+ * URL is shown at its field; both saves are in the action trail; no planted secret reaches the page; and the
+ * screen fits a phone.
  */
 import fs from "node:fs";
 import path from "node:path";
@@ -23,6 +24,7 @@ import {
   watchPage,
   type ConsoleTarget,
 } from "./browser.js";
+import { ActivityPage } from "./pages/activity-page.js";
 import { HermesConfigPage, type ConfigPane } from "./pages/hermes-config-page.js";
 import { LoginPage } from "./pages/login-page.js";
 import { StatusPage } from "./pages/status-page.js";
@@ -194,6 +196,11 @@ describe("a tenant's Hermes configuration panes at 1280×800", () => {
     const status = new StatusPage(page);
     await status.goto();
     await expect.poll(() => hermes.text("status-proxy-pre-state"), SLOW).toBe("running");
+
+    // Both saves are in the action trail (the refused ones are not).
+    const activity = new ActivityPage(page);
+    await activity.goto("?action=hermes.model.update");
+    expect(await activity.actions()).toEqual(["hermes.model.update", "hermes.model.update"]);
 
     // The only console errors were the provoked 400 and 409 (watchPage already lets 409 through).
     expect(watch.problems.filter((p) => !/status of 400\b/.test(p))).toEqual([]);
