@@ -28,6 +28,34 @@ export const HERMES_GROUPS: readonly HermesPaneGroup[] = [
 
 export const HERMES_PANES: readonly HermesPaneDef[] = [
   {
+    id: "accounts",
+    label: "Accounts",
+    group: "Configuration",
+    perProfile: true,
+    Component: lazy(async () => ({ default: (await import("../hermes-config/accounts-pane")).AccountsPane })),
+  },
+  {
+    id: "model",
+    label: "Model",
+    group: "Configuration",
+    perProfile: true,
+    Component: lazy(async () => ({ default: (await import("../hermes-config/model-pane")).ModelPane })),
+  },
+  {
+    id: "health",
+    label: "Upstream health",
+    group: "Configuration",
+    perProfile: false,
+    Component: lazy(async () => ({ default: (await import("../hermes-config/health-pane")).HealthPane })),
+  },
+  {
+    id: "proxies",
+    label: "Proxies",
+    group: "Configuration",
+    perProfile: false,
+    Component: lazy(async () => ({ default: (await import("../hermes-config/proxies-pane")).ProxiesPane })),
+  },
+  {
     id: "profiles",
     label: "Profiles",
     group: "System",
