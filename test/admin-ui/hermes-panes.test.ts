@@ -348,7 +348,9 @@ describe("the sessions pane at phone width", () => {
       await p.getByTestId("session-s_cli_1").waitFor();
       expect(await p.getByTestId("session-s_cli_1").textContent()).toContain("Refactor the parser");
       // The page itself does not scroll sideways (wide tables scroll in their own frame).
-      expect(await p.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(PHONE.width);
+      expect((await p.evaluate("document.documentElement.scrollWidth")) as number).toBeLessThanOrEqual(
+        PHONE.width,
+      );
       await screenshot(p, "phone-hermes-sessions");
       expect(watch.problems).toEqual([]);
     } finally {

@@ -43,11 +43,21 @@ function UsageCells({ u }: { u: Omit<Usage, "day"> }) {
     <>
       <td className="num">{formatNumber(u.sessions)}</td>
       <td className="num">{formatNumber(u.api_calls)}</td>
-      <td className="num">{formatNumber(u.tokens.input)}</td>
-      <td className="num">{formatNumber(u.tokens.output)}</td>
-      <td className="num hide-sm">{formatNumber(u.tokens.cache_read)}</td>
-      <td className="num hide-sm">{formatNumber(u.tokens.cache_write)}</td>
-      <td className="num hide-sm">{formatNumber(u.tokens.reasoning)}</td>
+      <td className="num" title={formatNumber(u.tokens.input)}>
+        {formatCompact(u.tokens.input)}
+      </td>
+      <td className="num" title={formatNumber(u.tokens.output)}>
+        {formatCompact(u.tokens.output)}
+      </td>
+      <td
+        className="num"
+        title={`${formatNumber(u.tokens.cache_read)} / ${formatNumber(u.tokens.cache_write)}`}
+      >
+        {formatCompact(u.tokens.cache_read)} / {formatCompact(u.tokens.cache_write)}
+      </td>
+      <td className="num" title={formatNumber(u.tokens.reasoning)}>
+        {formatCompact(u.tokens.reasoning)}
+      </td>
       <td className="num">{usd(u.estimated_cost_usd)}</td>
       <td className="num">{usd(u.actual_cost_usd)}</td>
     </>
@@ -63,10 +73,9 @@ function UsageHead({ first }: { first: string }) {
         <th className="num">API calls</th>
         <th className="num">Input</th>
         <th className="num">Output</th>
-        <th className="num hide-sm">Cache read</th>
-        <th className="num hide-sm">Cache write</th>
-        <th className="num hide-sm">Reasoning</th>
-        <th className="num">Estimated cost</th>
+        <th className="num">Cache read / write</th>
+        <th className="num">Reasoning</th>
+        <th className="num">Est. cost</th>
         <th className="num">Actual cost</th>
       </tr>
     </thead>

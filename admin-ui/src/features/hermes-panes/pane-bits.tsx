@@ -153,7 +153,7 @@ export function TableFrame({
 }) {
   return (
     <div className="table-wrap">
-      <table className="table table-compact" data-testid={testId}>
+      <table className="table table-compact hp-table" data-testid={testId}>
         <caption className="sr-only">{caption}</caption>
         {children}
       </table>

@@ -49,11 +49,10 @@ function SessionsTable({
         <tr>
           <th>Started</th>
           <th>Title</th>
-          <th>Source</th>
-          <th className="hide-sm">Model</th>
+          <th>Source · model</th>
           <th className="num">Msgs</th>
           <th className="num">Tools</th>
-          <th className="num">Tokens in/out</th>
+          <th className="num">Tokens in / out</th>
           <th className="num">Cost</th>
           <th>End</th>
         </tr>
@@ -77,8 +76,12 @@ function SessionsTable({
                 <span className="mono small muted">{s.id}</span>
               </div>
             </td>
-            <td data-testid="session-source">{s.source}</td>
-            <td className="hide-sm mono small">{orDash(s.model)}</td>
+            <td>
+              <div className="cell-stack">
+                <span data-testid="session-source">{s.source}</span>
+                <span className="mono small muted hide-sm">{s.model ?? ""}</span>
+              </div>
+            </td>
             <td className="num" data-testid="session-messages">
               {formatNumber(s.message_count)}
             </td>
