@@ -63,6 +63,26 @@ async function settled(): Promise<void> {
   await expect.poll(() => page.getByTestId("loading").count(), { timeout: 15_000 }).toBe(0);
 }
 
+/** Every pane of issue 20, by its route id. */
+const PANES = [
+  "sessions",
+  "insights",
+  "cron",
+  "kanban",
+  "skills",
+  "bundles",
+  "plugins",
+  "mcp",
+  "hooks",
+  "tools",
+  "webhooks",
+  "memory",
+  "storage",
+  "profiles",
+  "security",
+  "status",
+];
+
 const pane = (id: string) => page.getByTestId(`hermes-pane-${id}`);
 
 /** No planted secret in the pane's visible text or its HTML (collapsed <details> included). */
@@ -318,11 +338,9 @@ describe("the Hermes panes for a fixture tenant (desktop)", () => {
     expect(await pane("sessions").getByTestId("session-s_cli_1").count()).toBe(0);
   });
 
-  it("says not present for an empty home and for a missing one", async () => {
+  it("says not present for an empty home and for a missing one, on every pane", async () => {
     await openPane("sessions", { tenant: "empty" });
-    await expect
-      .poll(() => pane("sessions").getByTestId("file-note").textContent())
-      .toContain("state.db: not present");
+    expect(await pane("sessions").getByTestId("file-note").textContent()).toContain("state.db: not present");
     await openPane("memory", { tenant: "empty" });
     expect(await pane("memory").getByTestId("file-note").first().textContent()).toContain("not present");
     await screenshot(page, "hermes-empty-home");
@@ -330,6 +348,12 @@ describe("the Hermes panes for a fixture tenant (desktop)", () => {
     await openPane("sessions", { tenant: "missing" });
     await expect.poll(() => page.getByTestId("hermes-home-status").textContent()).toContain("not present");
     await screenshot(page, "hermes-missing-home");
+    // Every pane that reads files says so plainly (security is the gateway's own posture: nothing to be missing).
+    for (const id of PANES.filter((p) => p !== "security")) {
+      await openPane(id, { tenant: "missing" });
+      expect(await page.getByTestId("error").count(), id).toBe(0);
+      expect(await pane(id).innerText(), id).toMatch(/not present/i);
+    }
   });
 
   it("raised no page error, console error or CSP violation", () => {
@@ -337,8 +361,8 @@ describe("the Hermes panes for a fixture tenant (desktop)", () => {
   });
 });
 
-describe("the sessions pane at phone width", () => {
-  it("lists sessions on a 390 px screen", async () => {
+describe("the panes at phone width", () => {
+  it("fit a 390 px screen (wide tables scroll in their own frame)", async () => {
     const phone = await newConsoleContext(browser, s.svc.urls.admin, PHONE);
     try {
       const p = await phone.newPage();
@@ -347,11 +371,14 @@ describe("the sessions pane at phone width", () => {
       await p.goto("/tenants/default/hermes/sessions");
       await p.getByTestId("session-s_cli_1").waitFor();
       expect(await p.getByTestId("session-s_cli_1").textContent()).toContain("Refactor the parser");
-      // The page itself does not scroll sideways (wide tables scroll in their own frame).
-      expect((await p.evaluate("document.documentElement.scrollWidth")) as number).toBeLessThanOrEqual(
-        PHONE.width,
-      );
       await screenshot(p, "phone-hermes-sessions");
+      for (const id of PANES) {
+        await p.goto(`/tenants/default/hermes/${id}`);
+        await p.getByTestId(`hermes-pane-${id}`).waitFor();
+        await expect.poll(() => p.getByTestId("loading").count(), { timeout: 15_000 }).toBe(0);
+        const width = (await p.evaluate("document.documentElement.scrollWidth")) as number;
+        expect(width, id).toBeLessThanOrEqual(PHONE.width);
+      }
       expect(watch.problems).toEqual([]);
     } finally {
       await phone.close();

@@ -10,7 +10,7 @@ import { formatCompact, formatNumber } from "../../lib/format";
 import { useHermesQuery } from "../hermes/hermes-api";
 import type { HermesPaneProps } from "../hermes/hermes-pane-registry";
 import { QueryView } from "../hermes/query-view";
-import { DbLine, FileNote, Muted, TableFrame, usd } from "./pane-bits";
+import { DbState, Muted, TableFrame, usd } from "./pane-bits";
 import type { InsightsView } from "./pane-types";
 
 type Figure = InsightsView["daily"]["figure"];
@@ -143,7 +143,9 @@ export function InsightsPane({ tenantId, profile }: HermesPaneProps) {
         ))}
       </div>
       <QueryView query={query} what="Loading the insights">
-        {(v) => <Insights v={v} />}
+        {(v) =>
+          v.source.status === "ok" ? <Insights v={v} /> : <DbState source={v.source} what="state.db" />
+        }
       </QueryView>
     </div>
   );
@@ -172,8 +174,7 @@ function Insights({ v }: { v: InsightsView }) {
   const tokens = (t.tokens.input ?? 0) + (t.tokens.output ?? 0);
   return (
     <>
-      <DbLine source={v.source} />
-      <FileNote file={v.source} what="state.db" />
+      <DbState source={v.source} what="state.db" />
       <p className="small muted" data-testid="insights-window">
         {v.window.days} days: {v.window.from.slice(0, 10)} to {v.window.to.slice(0, 10)} (UTC)
       </p>

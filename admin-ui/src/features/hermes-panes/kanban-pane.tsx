@@ -14,7 +14,7 @@ import { formatNumber } from "../../lib/format";
 import { useHermesQuery } from "../hermes/hermes-api";
 import type { HermesPaneProps } from "../hermes/hermes-pane-registry";
 import { QueryView } from "../hermes/query-view";
-import { DbLine, FileNote, orDash, TableFrame, TextBlock } from "./pane-bits";
+import { DbState, orDash, TableFrame, TextBlock } from "./pane-bits";
 import type { KanbanView, TaskView } from "./pane-types";
 
 type Count = KanbanView["counts"]["by_status"][number];
@@ -48,122 +48,127 @@ export function KanbanPane({ tenantId, profile }: HermesPaneProps) {
   });
   return (
     <QueryView query={query} what="Loading the kanban board">
-      {(v) => (
-        <div className="hp-cards">
-          <p className="small muted">
-            Kanban belongs to the Hermes home: every profile sees the same boards.
-          </p>
-          <DbLine source={v.source} />
-          <FileNote file={v.source} what="kanban.db" />
-          <div className="filters">
-            <label className="filter">
-              <span className="filter-label">Board</span>
-              <select
-                value={board || v.board}
-                onChange={(e) => setBoard(e.target.value)}
-                data-testid="kanban-board"
-              >
-                {v.boards.map((b) => (
-                  <option key={b.slug} value={b.slug}>
-                    {b.slug}
-                    {b.current ? " (current)" : ""}
-                  </option>
-                ))}
-              </select>
-            </label>
-            <SelectFilter
-              label="Status"
-              value={status}
-              onChange={setStatus}
-              anyLabel="Any status"
-              options={v.counts.by_status.filter((c) => c.value).map((c) => [c.value!, c.value!] as const)}
-              testId="kanban-status"
-            />
-            <SelectFilter
-              label="Assignee"
-              value={assignee}
-              onChange={setAssignee}
-              anyLabel="Anyone"
-              options={v.counts.by_assignee.filter((c) => c.value).map((c) => [c.value!, c.value!] as const)}
-              testId="kanban-assignee"
-            />
-          </div>
-          <Card title={`Board ${v.board}: ${formatNumber(v.total)} tasks`} testId="kanban-counts">
-            <div className="hp-two">
-              <Counts title="By status" counts={v.counts.by_status} testId="kanban-by-status" />
-              <Counts title="By assignee" counts={v.counts.by_assignee} testId="kanban-by-assignee" />
-              <Counts title="By priority" counts={v.counts.by_priority} testId="kanban-by-priority" />
-            </div>
-          </Card>
-          {v.data.length === 0 ? (
-            <EmptyState title="No tasks" />
-          ) : (
-            <Card title="Tasks" testId="kanban-tasks">
-              <TableFrame caption="Tasks" testId="kanban-table">
-                <thead>
-                  <tr>
-                    <th>Task</th>
-                    <th>Status</th>
-                    <th>Assignee</th>
-                    <th className="num">Priority</th>
-                    <th className="hide-sm">Created</th>
-                  </tr>
-                </thead>
-                <tbody>
-                  {v.data.map((t) => (
-                    <tr
-                      key={t.id}
-                      className={t.id === open ? "clickable selected" : "clickable"}
-                      onClick={() => setOpen(t.id)}
-                      data-testid={`task-${t.id}`}
-                    >
-                      <td>
-                        <div className="cell-stack">
-                          <button type="button" className="hp-link" data-testid="task-open">
-                            {t.title ?? t.id}
-                          </button>
-                          <span className="mono small muted">{t.id}</span>
-                          {t.last_failure_error ? (
-                            <span className="small break">
-                              {formatNumber(t.consecutive_failures)} failures: {t.last_failure_error}
-                            </span>
-                          ) : null}
-                        </div>
-                      </td>
-                      <td>
-                        <Badge
-                          tone={
-                            t.status === "blocked" ? "warning" : t.status === "done" ? "success" : "neutral"
-                          }
-                        >
-                          {t.status}
-                        </Badge>
-                        {t.block_kind ? <div className="small muted">{t.block_kind}</div> : null}
-                      </td>
-                      <td>{orDash(t.assignee)}</td>
-                      <td className="num">{orDash(t.priority)}</td>
-                      <td className="hide-sm">
-                        <DateTime iso={t.created_at} />
-                      </td>
-                    </tr>
+      {(v) =>
+        v.source.status !== "ok" ? (
+          <DbState source={v.source} what="kanban.db" />
+        ) : (
+          <div className="hp-cards">
+            <p className="small muted">
+              Kanban belongs to the Hermes home: every profile sees the same boards.
+            </p>
+            <DbState source={v.source} what="kanban.db" />
+            <div className="filters">
+              <label className="filter">
+                <span className="filter-label">Board</span>
+                <select
+                  value={board || v.board}
+                  onChange={(e) => setBoard(e.target.value)}
+                  data-testid="kanban-board"
+                >
+                  {v.boards.map((b) => (
+                    <option key={b.slug} value={b.slug}>
+                      {b.slug}
+                      {b.current ? " (current)" : ""}
+                    </option>
                   ))}
-                </tbody>
-              </TableFrame>
-              <CursorPager pages={pages} nextCursor={v.next_cursor} />
+                </select>
+              </label>
+              <SelectFilter
+                label="Status"
+                value={status}
+                onChange={setStatus}
+                anyLabel="Any status"
+                options={v.counts.by_status.filter((c) => c.value).map((c) => [c.value!, c.value!] as const)}
+                testId="kanban-status"
+              />
+              <SelectFilter
+                label="Assignee"
+                value={assignee}
+                onChange={setAssignee}
+                anyLabel="Anyone"
+                options={v.counts.by_assignee
+                  .filter((c) => c.value)
+                  .map((c) => [c.value!, c.value!] as const)}
+                testId="kanban-assignee"
+              />
+            </div>
+            <Card title={`Board ${v.board}: ${formatNumber(v.total)} tasks`} testId="kanban-counts">
+              <div className="hp-two">
+                <Counts title="By status" counts={v.counts.by_status} testId="kanban-by-status" />
+                <Counts title="By assignee" counts={v.counts.by_assignee} testId="kanban-by-assignee" />
+                <Counts title="By priority" counts={v.counts.by_priority} testId="kanban-by-priority" />
+              </div>
             </Card>
-          )}
-          {open ? (
-            <TaskDetail
-              key={`${v.board}:${open}`}
-              tenantId={tenantId}
-              profile={profile}
-              board={v.board}
-              task={open}
-              onClose={() => setOpen(null)}
-            />
-          ) : null}
-        </div>
-      )}
+            {v.data.length === 0 ? (
+              <EmptyState title="No tasks" />
+            ) : (
+              <Card title="Tasks" testId="kanban-tasks">
+                <TableFrame caption="Tasks" testId="kanban-table">
+                  <thead>
+                    <tr>
+                      <th>Task</th>
+                      <th>Status</th>
+                      <th>Assignee</th>
+                      <th className="num">Priority</th>
+                      <th className="hide-sm">Created</th>
+                    </tr>
+                  </thead>
+                  <tbody>
+                    {v.data.map((t) => (
+                      <tr
+                        key={t.id}
+                        className={t.id === open ? "clickable selected" : "clickable"}
+                        onClick={() => setOpen(t.id)}
+                        data-testid={`task-${t.id}`}
+                      >
+                        <td>
+                          <div className="cell-stack">
+                            <button type="button" className="hp-link" data-testid="task-open">
+                              {t.title ?? t.id}
+                            </button>
+                            <span className="mono small muted">{t.id}</span>
+                            {t.last_failure_error ? (
+                              <span className="small break">
+                                {formatNumber(t.consecutive_failures)} failures: {t.last_failure_error}
+                              </span>
+                            ) : null}
+                          </div>
+                        </td>
+                        <td>
+                          <Badge
+                            tone={
+                              t.status === "blocked" ? "warning" : t.status === "done" ? "success" : "neutral"
+                            }
+                          >
+                            {t.status}
+                          </Badge>
+                          {t.block_kind ? <div className="small muted">{t.block_kind}</div> : null}
+                        </td>
+                        <td>{orDash(t.assignee)}</td>
+                        <td className="num">{orDash(t.priority)}</td>
+                        <td className="hide-sm">
+                          <DateTime iso={t.created_at} />
+                        </td>
+                      </tr>
+                    ))}
+                  </tbody>
+                </TableFrame>
+                <CursorPager pages={pages} nextCursor={v.next_cursor} />
+              </Card>
+            )}
+            {open ? (
+              <TaskDetail
+                key={`${v.board}:${open}`}
+                tenantId={tenantId}
+                profile={profile}
+                board={v.board}
+                task={open}
+                onClose={() => setOpen(null)}
+              />
+            ) : null}
+          </div>
+        )
+      }
     </QueryView>
   );
 }

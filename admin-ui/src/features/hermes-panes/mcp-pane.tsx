@@ -24,9 +24,7 @@ function Refs({ refs }: { refs: Ref[] }) {
           {r.kind === "reference" ? (
             <span className="mono">{r.references.map((x) => `\${${x}}`).join(" ")}</span>
           ) : r.kind === "literal" ? (
-            <Badge tone="warning" hint="A value written into config.yaml; not shown.">
-              literal (hidden)
-            </Badge>
+            <Badge tone="warning">literal (hidden)</Badge>
           ) : (
             <Muted>empty</Muted>
           )}
@@ -43,6 +41,10 @@ export function McpPane({ tenantId, profile }: HermesPaneProps) {
       {(v) => (
         <div className="hp-cards">
           <FileNote file={v.config} what="config.yaml" />
+          <p className="small muted">
+            Env and header values are never shown: a <span className="mono">{"${VAR}"}</span> reference is
+            named, a value written into config.yaml is marked literal.
+          </p>
           {v.data.length === 0 ? (
             <EmptyState title="No MCP servers">config.yaml has no mcp_servers.</EmptyState>
           ) : (

@@ -61,6 +61,11 @@ export function FileNote({
   );
 }
 
+/** A SQLite database's state: a line with its sizes when readable, else plainly why not ("not present"…). */
+export function DbState({ source, what }: { source: DbSource; what: string }) {
+  return source.status === "ok" ? <DbLine source={source} /> : <FileNote file={source} what={what} />;
+}
+
 /** A SQLite source's line: path, sizes (main file and WAL), journal mode. */
 export function DbLine({ source }: { source: DbSource }) {
   return (

@@ -14,7 +14,7 @@ import { formatCompact, formatNumber } from "../../lib/format";
 import { useHermesQuery } from "../hermes/hermes-api";
 import type { HermesPaneProps } from "../hermes/hermes-pane-registry";
 import { QueryView } from "../hermes/query-view";
-import { DbLine, FileNote, Muted, orDash, TableFrame, usd } from "./pane-bits";
+import { DbState, Muted, orDash, TableFrame, usd } from "./pane-bits";
 import type { SessionsView } from "./pane-types";
 import { SessionMessages } from "./session-messages";
 
@@ -135,78 +135,83 @@ export function SessionsPane({ tenantId, profile }: HermesPaneProps) {
   return (
     <div className="hp-cards">
       <QueryView query={list} what="Loading the sessions">
-        {(v) => (
-          <>
-            <DbLine source={v.source} />
-            <FileNote file={v.source} what="state.db" />
-            {v.missing_columns.length ? (
-              <p className="small muted" data-testid="missing-columns">
-                This state.db is an older schema; these read as empty: {v.missing_columns.join(", ")}
-              </p>
-            ) : null}
-            <div className="filters">
-              <SelectFilter
-                label="Source"
-                value={source}
-                onChange={setSource}
-                anyLabel="Any source"
-                options={(facets?.sources ?? []).map((f) => [f.value, `${f.value} (${f.sessions})`] as const)}
-                testId="filter-source"
-              />
-              <SelectFilter
-                label="Model"
-                value={model}
-                onChange={setModel}
-                anyLabel="Any model"
-                options={(facets?.models ?? []).map((f) => [f.value, `${f.value} (${f.sessions})`] as const)}
-                testId="filter-model"
-              />
-              <label className="filter">
-                <span className="filter-label">From</span>
-                <input
-                  type="date"
-                  value={from}
-                  onChange={(e) => setFrom(e.target.value)}
-                  data-testid="filter-from"
+        {(v) =>
+          v.source.status !== "ok" ? (
+            <DbState source={v.source} what="state.db" />
+          ) : (
+            <>
+              <DbState source={v.source} what="state.db" />
+              {v.missing_columns.length ? (
+                <p className="small muted" data-testid="missing-columns">
+                  This state.db is an older schema; these read as empty: {v.missing_columns.join(", ")}
+                </p>
+              ) : null}
+              <div className="filters">
+                <SelectFilter
+                  label="Source"
+                  value={source}
+                  onChange={setSource}
+                  anyLabel="Any source"
+                  options={(facets?.sources ?? []).map(
+                    (f) => [f.value, `${f.value} (${f.sessions})`] as const,
+                  )}
+                  testId="filter-source"
                 />
-              </label>
-              <label className="filter">
-                <span className="filter-label">To</span>
-                <input
-                  type="date"
-                  value={to}
-                  onChange={(e) => setTo(e.target.value)}
-                  data-testid="filter-to"
+                <SelectFilter
+                  label="Model"
+                  value={model}
+                  onChange={setModel}
+                  anyLabel="Any model"
+                  options={(facets?.models ?? []).map(
+                    (f) => [f.value, `${f.value} (${f.sessions})`] as const,
+                  )}
+                  testId="filter-model"
                 />
-              </label>
-              <SearchInput value={q} onChange={setQ} label="Title or id" testId="filter-q" />
-            </div>
-            {v.data.length === 0 ? (
-              <EmptyState title="No sessions">
-                {v.source.status === "ok" ? "None match these filters." : "state.db is not readable."}
-              </EmptyState>
-            ) : (
-              <Card
-                title={
-                  <span>
-                    Sessions{" "}
-                    <span className="muted small" data-testid="sessions-total">
-                      ({formatNumber(v.total)})
+                <label className="filter">
+                  <span className="filter-label">From</span>
+                  <input
+                    type="date"
+                    value={from}
+                    onChange={(e) => setFrom(e.target.value)}
+                    data-testid="filter-from"
+                  />
+                </label>
+                <label className="filter">
+                  <span className="filter-label">To</span>
+                  <input
+                    type="date"
+                    value={to}
+                    onChange={(e) => setTo(e.target.value)}
+                    data-testid="filter-to"
+                  />
+                </label>
+                <SearchInput value={q} onChange={setQ} label="Title or id" testId="filter-q" />
+              </div>
+              {v.data.length === 0 ? (
+                <EmptyState title="No sessions">None match these filters.</EmptyState>
+              ) : (
+                <Card
+                  title={
+                    <span>
+                      Sessions{" "}
+                      <span className="muted small" data-testid="sessions-total">
+                        ({formatNumber(v.total)})
+                      </span>
                     </span>
-                  </span>
-                }
-              >
-                <SessionsTable
-                  rows={v.data}
-                  selected={selected}
-                  onOpen={setSelected}
-                  testId="sessions-table"
-                />
-                <CursorPager pages={pages} nextCursor={v.next_cursor} />
-              </Card>
-            )}
-          </>
-        )}
+                  }
+                >
+                  <SessionsTable
+                    rows={v.data}
+                    selected={selected}
+                    onOpen={setSelected}
+                    testId="sessions-table"
+                  />
+                  <CursorPager pages={pages} nextCursor={v.next_cursor} />
+                </Card>
+              )}
+            </>
+          )
+        }
       </QueryView>
       {selected ? (
         <SessionMessages
@@ -217,7 +222,9 @@ export function SessionsPane({ tenantId, profile }: HermesPaneProps) {
           onClose={() => setSelected(null)}
         />
       ) : null}
-      <CronRuns query={cron} selected={selected} onOpen={setSelected} />
+      {list.data?.source.status === "ok" ? (
+        <CronRuns query={cron} selected={selected} onOpen={setSelected} />
+      ) : null}
     </div>
   );
 }
