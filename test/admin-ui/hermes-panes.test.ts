@@ -133,6 +133,15 @@ describe("the Hermes panes for a fixture tenant (desktop)", () => {
         pane("sessions").getByTestId("sessions-table").getByTestId("session-source").allTextContents(),
       )
       .toEqual(["telegram", "telegram"]);
+    // The filter is in the URL, so the filtered list can be linked to and survives a reload.
+    expect(new URL(page.url()).searchParams.get("source")).toBe("telegram");
+    await page.reload();
+    await settled();
+    await expect
+      .poll(() =>
+        pane("sessions").getByTestId("sessions-table").getByTestId("session-source").allTextContents(),
+      )
+      .toEqual(["telegram", "telegram"]);
   });
 
   it("shows insights for 7/30/90 days with per-model figures, top tools, activity and the notes", async () => {

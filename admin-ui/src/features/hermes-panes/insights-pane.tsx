@@ -3,10 +3,11 @@
  * top tools and when the agent is busy. Each figure says where it comes from and what it leaves out, and estimated
  * cost (Hermes' price table) is never shown as if it were billed cost.
  */
-import { useMemo, useState } from "react";
+import { useMemo } from "react";
 import { BarChart } from "../../components/bar-chart";
 import { Card, Stat } from "../../components/card";
 import { formatCompact, formatNumber } from "../../lib/format";
+import { useUrlFilters } from "../../lib/url-filters";
 import { useHermesQuery } from "../hermes/hermes-api";
 import type { HermesPaneProps } from "../hermes/hermes-pane-registry";
 import { QueryView } from "../hermes/query-view";
@@ -124,7 +125,8 @@ function HeatRow({
 }
 
 export function InsightsPane({ tenantId, profile }: HermesPaneProps) {
-  const [days, setDays] = useState<(typeof WINDOWS)[number]>(30);
+  const { values, update } = useUrlFilters(["days"] as const);
+  const days = WINDOWS.find((d) => String(d) === values.days) ?? 30;
   const query = useHermesQuery<InsightsView>(tenantId, profile, "insights", { days });
   return (
     <div className="hp-cards">
@@ -135,7 +137,7 @@ export function InsightsPane({ tenantId, profile }: HermesPaneProps) {
             type="button"
             className="button"
             aria-pressed={d === days}
-            onClick={() => setDays(d)}
+            onClick={() => update({ days: d === 30 ? null : String(d) })}
             data-testid={`insights-${d}`}
           >
             {d} days

@@ -10,6 +10,7 @@ import { CursorPager } from "../../components/pager";
 import { SelectFilter } from "../../components/select-filter";
 import { EmptyState } from "../../components/states";
 import { useCursorPages } from "../../lib/cursor-pages";
+import { useUrlFilters } from "../../lib/url-filters";
 import { formatNumber } from "../../lib/format";
 import { useHermesQuery } from "../hermes/hermes-api";
 import type { HermesPaneProps } from "../hermes/hermes-pane-registry";
@@ -35,11 +36,9 @@ function Counts({ title, counts, testId }: { title: string; counts: Count[]; tes
 }
 
 export function KanbanPane({ tenantId, profile }: HermesPaneProps) {
-  const [board, setBoard] = useState("");
-  const [status, setStatus] = useState("");
-  const [assignee, setAssignee] = useState("");
+  const { values: filters, update } = useUrlFilters(["board", "status", "assignee"] as const);
+  const { board, status, assignee } = filters;
   const [open, setOpen] = useState<string | null>(null);
-  const filters = { board, status, assignee };
   const pages = useCursorPages(JSON.stringify(filters));
   const query = useHermesQuery<KanbanView>(tenantId, profile, "kanban", {
     ...filters,
@@ -62,7 +61,7 @@ export function KanbanPane({ tenantId, profile }: HermesPaneProps) {
                 <span className="filter-label">Board</span>
                 <select
                   value={board || v.board}
-                  onChange={(e) => setBoard(e.target.value)}
+                  onChange={(e) => update({ board: e.target.value, status: null, assignee: null })}
                   data-testid="kanban-board"
                 >
                   {v.boards.map((b) => (
@@ -76,7 +75,7 @@ export function KanbanPane({ tenantId, profile }: HermesPaneProps) {
               <SelectFilter
                 label="Status"
                 value={status}
-                onChange={setStatus}
+                onChange={(v) => update({ status: v })}
                 anyLabel="Any status"
                 options={v.counts.by_status.filter((c) => c.value).map((c) => [c.value!, c.value!] as const)}
                 testId="kanban-status"
@@ -84,7 +83,7 @@ export function KanbanPane({ tenantId, profile }: HermesPaneProps) {
               <SelectFilter
                 label="Assignee"
                 value={assignee}
-                onChange={setAssignee}
+                onChange={(v) => update({ assignee: v })}
                 anyLabel="Anyone"
                 options={v.counts.by_assignee
                   .filter((c) => c.value)

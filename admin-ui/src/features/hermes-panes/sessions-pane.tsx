@@ -10,6 +10,7 @@ import { SearchInput } from "../../components/search-input";
 import { SelectFilter } from "../../components/select-filter";
 import { EmptyState } from "../../components/states";
 import { useCursorPages } from "../../lib/cursor-pages";
+import { useUrlFilters } from "../../lib/url-filters";
 import { formatCompact, formatNumber } from "../../lib/format";
 import { useHermesQuery } from "../hermes/hermes-api";
 import type { HermesPaneProps } from "../hermes/hermes-pane-registry";
@@ -19,6 +20,9 @@ import type { SessionsView } from "./pane-types";
 import { SessionMessages } from "./session-messages";
 
 type Summary = SessionsView["data"][number];
+
+/** Kept in the URL, like every filter: a filtered list can be linked to. */
+const FILTERS = ["source", "model", "from", "to", "q"] as const;
 
 function Cost({ s }: { s: Summary }) {
   if (s.cost.actual_usd !== null)
@@ -116,11 +120,8 @@ function dayStart(day: string, plusDays = 0): string | undefined {
 }
 
 export function SessionsPane({ tenantId, profile }: HermesPaneProps) {
-  const [source, setSource] = useState("");
-  const [model, setModel] = useState("");
-  const [from, setFrom] = useState("");
-  const [to, setTo] = useState("");
-  const [q, setQ] = useState("");
+  const { values: f, update } = useUrlFilters(FILTERS);
+  const { source, model, from, to, q } = f;
   const [selected, setSelected] = useState<string | null>(null);
   const filters = { source, model, from: dayStart(from), to: dayStart(to, 1), q, cron: "exclude" };
   const pages = useCursorPages(JSON.stringify(filters));
@@ -150,7 +151,7 @@ export function SessionsPane({ tenantId, profile }: HermesPaneProps) {
                 <SelectFilter
                   label="Source"
                   value={source}
-                  onChange={setSource}
+                  onChange={(v) => update({ source: v })}
                   anyLabel="Any source"
                   options={(facets?.sources ?? []).map(
                     (f) => [f.value, `${f.value} (${f.sessions})`] as const,
@@ -160,7 +161,7 @@ export function SessionsPane({ tenantId, profile }: HermesPaneProps) {
                 <SelectFilter
                   label="Model"
                   value={model}
-                  onChange={setModel}
+                  onChange={(v) => update({ model: v })}
                   anyLabel="Any model"
                   options={(facets?.models ?? []).map(
                     (f) => [f.value, `${f.value} (${f.sessions})`] as const,
@@ -172,7 +173,7 @@ export function SessionsPane({ tenantId, profile }: HermesPaneProps) {
                   <input
                     type="date"
                     value={from}
-                    onChange={(e) => setFrom(e.target.value)}
+                    onChange={(e) => update({ from: e.target.value })}
                     data-testid="filter-from"
                   />
                 </label>
@@ -181,11 +182,16 @@ export function SessionsPane({ tenantId, profile }: HermesPaneProps) {
                   <input
                     type="date"
                     value={to}
-                    onChange={(e) => setTo(e.target.value)}
+                    onChange={(e) => update({ to: e.target.value })}
                     data-testid="filter-to"
                   />
                 </label>
-                <SearchInput value={q} onChange={setQ} label="Title or id" testId="filter-q" />
+                <SearchInput
+                  value={q}
+                  onChange={(v) => update({ q: v })}
+                  label="Title or id"
+                  testId="filter-q"
+                />
               </div>
               {v.data.length === 0 ? (
                 <EmptyState title="No sessions">None match these filters.</EmptyState>

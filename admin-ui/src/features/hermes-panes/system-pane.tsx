@@ -2,7 +2,6 @@
  * @module System status: the gateway's state from gateway_state.json (platforms and their errors) and Hermes' log
  * files as a tail, newest first, with level and text filters and paging back.
  */
-import { useState } from "react";
 import { Badge } from "../../components/badge";
 import { Card, DetailList } from "../../components/card";
 import { DateTime } from "../../components/date-time";
@@ -10,6 +9,7 @@ import { CursorPager } from "../../components/pager";
 import { SearchInput } from "../../components/search-input";
 import { SelectFilter } from "../../components/select-filter";
 import { useCursorPages } from "../../lib/cursor-pages";
+import { useUrlFilters } from "../../lib/url-filters";
 import { formatBytes } from "../../lib/format";
 import { useHermesQuery } from "../hermes/hermes-api";
 import type { HermesPaneProps } from "../hermes/hermes-pane-registry";
@@ -117,9 +117,9 @@ function Logs({
   profile: string | null;
   files: StatusView["logs"];
 }) {
-  const [file, setFile] = useState(files[0]?.name ?? "");
-  const [level, setLevel] = useState("");
-  const [q, setQ] = useState("");
+  const { values, update } = useUrlFilters(["log", "level", "q"] as const);
+  const file = files.some((f) => f.name === values.log) ? values.log : (files[0]?.name ?? "");
+  const { level, q } = values;
   const filters = { file, level, q };
   const pages = useCursorPages(JSON.stringify(filters));
   const tail = useHermesQuery<LogTailView>(
@@ -140,7 +140,7 @@ function Logs({
           <div className="filters">
             <label className="filter">
               <span className="filter-label">File</span>
-              <select value={file} onChange={(e) => setFile(e.target.value)} data-testid="log-file">
+              <select value={file} onChange={(e) => update({ log: e.target.value })} data-testid="log-file">
                 {files.map((f) => (
                   <option key={f.name} value={f.name}>
                     {f.name} ({formatBytes(f.size_bytes)})
@@ -151,12 +151,12 @@ function Logs({
             <SelectFilter
               label="Level (and above)"
               value={level}
-              onChange={setLevel}
+              onChange={(v) => update({ level: v })}
               anyLabel="Any level"
               options={LEVELS.map((l) => [l, l] as const)}
               testId="log-level"
             />
-            <SearchInput value={q} onChange={setQ} label="Text" testId="log-q" />
+            <SearchInput value={q} onChange={(v) => update({ q: v })} label="Text" testId="log-q" />
           </div>
           <QueryView query={tail} what="Reading the log">
             {(v) => (
