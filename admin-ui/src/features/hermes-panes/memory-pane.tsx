@@ -55,7 +55,8 @@ function MemoryCard({ f, tenantId, profile }: { f: MemoryFile; tenantId: string;
       {present ? (
         <>
           <p>
-            <span data-testid="memory-entries">{formatNumber(f.entries)}</span> entries ·{" "}
+            <span data-testid="memory-entries">{formatNumber(f.entries)}</span>{" "}
+            {f.entries === 1 ? "entry" : "entries"} ·{" "}
             <span data-testid="memory-chars">
               {formatNumber(f.chars)} / {formatNumber(f.limit)}
             </span>{" "}
