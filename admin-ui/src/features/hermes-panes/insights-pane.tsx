@@ -40,24 +40,26 @@ function FigureNote({ figure }: { figure: Figure }) {
 }
 
 function UsageCells({ u }: { u: Omit<Usage, "day"> }) {
+  const t = u.tokens;
   return (
     <>
       <td className="num">{formatNumber(u.sessions)}</td>
       <td className="num">{formatNumber(u.api_calls)}</td>
-      <td className="num" title={formatNumber(u.tokens.input)}>
-        {formatCompact(u.tokens.input)}
-      </td>
-      <td className="num" title={formatNumber(u.tokens.output)}>
-        {formatCompact(u.tokens.output)}
-      </td>
       <td
         className="num"
-        title={`${formatNumber(u.tokens.cache_read)} / ${formatNumber(u.tokens.cache_write)}`}
+        title={`input ${formatNumber(t.input)}, output ${formatNumber(t.output)}, cache read ${formatNumber(
+          t.cache_read,
+        )}, cache write ${formatNumber(t.cache_write)}, reasoning ${formatNumber(t.reasoning)}`}
       >
-        {formatCompact(u.tokens.cache_read)} / {formatCompact(u.tokens.cache_write)}
-      </td>
-      <td className="num" title={formatNumber(u.tokens.reasoning)}>
-        {formatCompact(u.tokens.reasoning)}
+        <div className="cell-stack hp-tokens">
+          <span>
+            {formatCompact(t.input)} in · {formatCompact(t.output)} out
+          </span>
+          <span className="small muted">
+            cache {formatCompact(t.cache_read)} r / {formatCompact(t.cache_write)} w · reas.{" "}
+            {formatCompact(t.reasoning)}
+          </span>
+        </div>
       </td>
       <td className="num">{usd(u.estimated_cost_usd)}</td>
       <td className="num">{usd(u.actual_cost_usd)}</td>
@@ -72,10 +74,7 @@ function UsageHead({ first }: { first: string }) {
         <th>{first}</th>
         <th className="num">Sessions</th>
         <th className="num">API calls</th>
-        <th className="num">Input</th>
-        <th className="num">Output</th>
-        <th className="num">Cache read / write</th>
-        <th className="num">Reasoning</th>
+        <th className="num">Tokens</th>
         <th className="num">Est. cost</th>
         <th className="num">Actual cost</th>
       </tr>
