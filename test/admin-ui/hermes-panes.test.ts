@@ -334,6 +334,15 @@ describe("the Hermes panes for a fixture tenant (desktop)", () => {
         p.getByTestId("log-entry").evaluateAll((els) => els.map((e) => e.getAttribute("data-level"))),
       )
       .toEqual(["ERROR", "WARNING"]);
+    expect(new URL(page.url()).searchParams.get("level")).toBe("WARNING");
+    await p.getByTestId("log-level").selectOption("");
+    await p.getByTestId("log-q").fill("DAILY digest");
+    await expect.poll(() => p.getByTestId("log-entry").count()).toBe(1);
+    expect(await p.getByTestId("log-entry").textContent()).toMatch(/daily digest/i);
+    await p.getByTestId("log-q").fill("");
+    await expect.poll(() => p.getByTestId("log-entry").count()).toBe(5);
+    await p.getByTestId("log-level").selectOption("WARNING");
+    await settled();
     await expectNoSecrets("status");
     await screenshot(page, "hermes-status");
   });
