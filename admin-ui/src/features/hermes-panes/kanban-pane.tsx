@@ -61,7 +61,10 @@ export function KanbanPane({ tenantId, profile }: HermesPaneProps) {
                 <span className="filter-label">Board</span>
                 <select
                   value={board || v.board}
-                  onChange={(e) => update({ board: e.target.value, status: null, assignee: null })}
+                  onChange={(e) => {
+                    setOpen(null);
+                    update({ board: e.target.value, status: null, assignee: null });
+                  }}
                   data-testid="kanban-board"
                 >
                   {v.boards.map((b) => (
