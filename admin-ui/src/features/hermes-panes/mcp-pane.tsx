@@ -67,10 +67,7 @@ export function McpPane({ tenantId, profile }: HermesPaneProps) {
                         {s.url ?? [s.command ?? "", ...s.args].join(" ")}
                       </span>,
                     ],
-                    [
-                      "Timeouts",
-                      `${orDashText(s.timeout)} s call · ${orDashText(s.connect_timeout)} s connect`,
-                    ],
+                    ["Timeouts", `call ${seconds(s.timeout)} · connect ${seconds(s.connect_timeout)}`],
                     [
                       "Tools",
                       s.tools ? (
@@ -115,6 +112,6 @@ export function McpPane({ tenantId, profile }: HermesPaneProps) {
   );
 }
 
-function orDashText(n: number | null): string {
-  return n === null ? "—" : String(n);
+function seconds(n: number | null): string {
+  return n === null ? "Hermes' default" : `${n} s`;
 }
