@@ -218,6 +218,7 @@ async function main(): Promise<void> {
       "api users, status=rate_limited": "/api/admin/api-users?status=rate_limited",
       "api users, q=<key prefix>": `/api/admin/api-users?q=${encodeURIComponent(keyPrefix?.slice(0, 7) ?? "hms_ab")}`,
       "api users, q=<name>": `/api/admin/api-users?q=${encodeURIComponent("olivia")}`,
+      "api users, sort=-tokens_used": "/api/admin/api-users?sort=-tokens_used",
       "logs, first page": "/api/admin/logs",
       "logs, api_user_id": `/api/admin/logs?api_user_id=${someUser}`,
       "logs, time range": `/api/admin/logs?from=${encodeURIComponent(from)}&to=${encodeURIComponent(to)}`,
