@@ -131,7 +131,7 @@ export interface AdminAccountsTable {
   id: string;
   username: string;
   role: AdminRole;
-  status: "active" | "disabled";
+  status: ColumnType<"active" | "disabled", "active" | "disabled" | undefined, "active" | "disabled">;
   /** env: the HERMES_ADMIN_USERNAME owner (break-glass); local: password; sso: signs in through OIDC only. */
   kind: "local" | "sso" | "env";
   password_hash: string | null;
