@@ -162,7 +162,9 @@ export async function verifyAdminPassword(
   username: string,
   password: string,
 ): Promise<VerifyResult> {
-  const account = await findAccountByUsername(db, username);
+  const found = await findAccountByUsername(db, username);
+  // Names are unique regardless of case, but sign-in takes the name exactly as it was created.
+  const account = found?.username === username ? found : undefined;
   const hash = account?.password_hash ?? (await (dummyHash ??= hashPassword(randomBytes(16).toString("hex"))));
   const passwordOk = await argon2.verify(hash, password).catch(() => false);
   if (!account || account.password_hash === null) return { ok: false, reason: "unknown_username", account: null };
