@@ -272,6 +272,7 @@ export const ROUTES: readonly RouteEntry[] = [
   route("GET /logs", { query: { ...LOG_FILTERS, id: "int" } }),
   route("GET /activity", { query: { actor: "text", action: "text" } }),
   route("GET /status"),
+  route("GET /admins"),
   route("GET /assets/:name", { params: { name: "asset" } }),
   // Gateways (each case goes to pre or post).
   route("POST /v1/chat/completions", { body: CHAT }),

@@ -15,6 +15,7 @@ import { logColumns } from "../audit-logs/log-columns";
 import { useAuditLogs } from "../audit-logs/log-queries";
 import { useApiUser } from "./api-user-queries";
 import { GatewayChips, StatusBadges } from "./status-badges";
+import { useCan } from "../../lib/permissions";
 import { useUserActions } from "./user-actions";
 import { UserUsageCard } from "./user-usage-card";
 
@@ -27,6 +28,7 @@ export function ApiUserDetailPage() {
   const user = useApiUser(id);
   const actions = useUserActions({ onDeleted: () => void navigate("/api-users", { replace: true }) });
   const month = params.get("month") || utcMonth();
+  const canManage = useCan()("manage");
 
   if (user.isPending) return <LoadingState label="Loading the API user…" />;
   if (user.isError)
@@ -44,6 +46,7 @@ export function ApiUserDetailPage() {
         title={<span data-testid="user-title">{u.name}</span>}
         description={<span className="mono">{u.id}</span>}
         actions={
+          canManage ? (
           <>
             <button
               type="button"
@@ -79,6 +82,7 @@ export function ApiUserDetailPage() {
               Delete
             </button>
           </>
+          ) : null
         }
       >
         <StatusBadges user={u} />

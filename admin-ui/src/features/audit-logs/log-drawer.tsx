@@ -101,6 +101,13 @@ function LogDetail({ log }: { log: AuditLogDetail }) {
           ],
         ]}
       />
+      {"bodies_withheld" in log ? (
+        // Viewers read metadata only: the server leaves the bodies out.
+        <p className="callout callout-info small" data-testid="bodies-withheld">
+          Prompt and response are not shown to your role (viewer).
+        </p>
+      ) : (
+        <>
       <div className="button-row">
         <button
           type="button"
@@ -130,6 +137,8 @@ function LogDetail({ log }: { log: AuditLogDetail }) {
         turns={responseTurns(log.response)}
         testId="log-response"
       />
+        </>
+      )}
     </div>
   );
 }
