@@ -24,7 +24,7 @@ export const GRACE_OPTIONS = [
 type State =
   | { kind: "create" }
   | { kind: UserAction; user: ApiUserResponse }
-  | { kind: "key"; user: ApiUserResponse; apiKey: string; rotated: boolean }
+  | { kind: "key"; user: ApiUserResponse; apiKey: string; rotated: boolean; previousUntil?: string | null }
   | null;
 
 export function useUserActions(options: { defaultTenant?: string; onDeleted?: () => void } = {}) {
@@ -66,6 +66,7 @@ export function useUserActions(options: { defaultTenant?: string; onDeleted?: ()
         apiKey={state.apiKey}
         userName={state.user.name}
         rotated={state.rotated}
+        previousUntil={state.previousUntil}
         onClosed={done}
       />
     );
@@ -81,7 +82,13 @@ export function useUserActions(options: { defaultTenant?: string; onDeleted?: ()
         onConfirm={() =>
           rotate.mutate({ id: user.id, graceSeconds, idempotencyKey: rotateKey }, {
             onSuccess: (issued) =>
-              setState({ kind: "key", user: issued.api_user, apiKey: issued.api_key, rotated: true }),
+              setState({
+                kind: "key",
+                user: issued.api_user,
+                apiKey: issued.api_key,
+                rotated: true,
+                previousUntil: issued.old_key_valid_until,
+              }),
           })
         }
       >
