@@ -85,8 +85,9 @@ export function AppShell() {
         <div className="sidebar-footer">
           <PrivacyNotice status={status.data} />
           <div className="whoami">
-            <span data-testid="whoami">
-              Signed in as {me.data.username} <span data-testid="whoami-role">({me.data.role})</span>
+            <span>
+              <span data-testid="whoami">Signed in as {me.data.username}</span>{" "}
+              <span data-testid="whoami-role">({me.data.role})</span>
             </span>
             {me.data.kind !== "sso" ? (
               <button
