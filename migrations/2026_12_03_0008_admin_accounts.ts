@@ -23,7 +23,9 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     )`.execute(db);
   await sql`CREATE UNIQUE INDEX admin_accounts_username_idx ON admin_accounts (lower(username))`.execute(db);
   // The environment owner (HERMES_ADMIN_USERNAME) is one row, renamed in place when the variable changes.
-  await sql`CREATE UNIQUE INDEX admin_accounts_env_idx ON admin_accounts (kind) WHERE kind = 'env'`.execute(db);
+  await sql`CREATE UNIQUE INDEX admin_accounts_env_idx ON admin_accounts (kind) WHERE kind = 'env'`.execute(
+    db,
+  );
   await sql`CREATE UNIQUE INDEX admin_accounts_sso_idx ON admin_accounts (sso_issuer, sso_subject)
     WHERE sso_subject IS NOT NULL`.execute(db);
   // Sessions from before accounts existed cannot be tied to one: they end.

@@ -106,11 +106,7 @@ export async function updateAdminAccount(
       throw new AppError("conflict", "The environment owner (HERMES_ADMIN_USERNAME) cannot be disabled.");
     const after = { role: changes.role ?? row.role, status: changes.status ?? row.status };
     const owners = activeOwners(all);
-    if (
-      owners.length === 1 &&
-      owners[0]!.id === id &&
-      (after.role !== "owner" || after.status !== "active")
-    )
+    if (owners.length === 1 && owners[0]!.id === id && (after.role !== "owner" || after.status !== "active"))
       throw new AppError("conflict", "The last owner cannot be demoted or disabled.");
     const updated = await updateAccount(tx, id, after);
     const changed = (["role", "status"] as const).filter((k) => row[k] !== after[k]);
@@ -170,9 +166,13 @@ export async function changeOwnPassword(
       param: "current_password",
     });
   if (input.next.length < MIN_PASSWORD_LENGTH)
-    throw new AppError("invalid_request", `new_password: must be at least ${MIN_PASSWORD_LENGTH} characters`, {
-      param: "new_password",
-    });
+    throw new AppError(
+      "invalid_request",
+      `new_password: must be at least ${MIN_PASSWORD_LENGTH} characters`,
+      {
+        param: "new_password",
+      },
+    );
   const hash = await hashPassword(input.next);
   return db.transaction().execute(async (tx) => {
     await updateAccount(tx, row.id, { password_hash: hash });

@@ -14,7 +14,12 @@ import { AppError } from "../errors/app-error.js";
 import type { Logger } from "../logging/logger.js";
 import { updateAccount, type AdminAccountRow } from "./admin-accounts.repository.js";
 import { ensureAdminCredentials, verifyAdminPassword } from "./admin-credentials.js";
-import { deleteExpiredSessions, deleteSession, findLiveSession, insertSession } from "./admin-sessions.repository.js";
+import {
+  deleteExpiredSessions,
+  deleteSession,
+  findLiveSession,
+  insertSession,
+} from "./admin-sessions.repository.js";
 import { createLoginLimiter, type LoginLimiter } from "./login-limiter.js";
 
 export type AdminSession = {
@@ -84,7 +89,12 @@ export function createAdminAuth(options: AdminAuthOptions): AdminAuth {
       await insertAdminEvent(
         tx,
         { username: account.username, ip: client.ip },
-        { action: "auth.login", targetType: "admin", targetId: account.id, diff: { via, role: account.role } },
+        {
+          action: "auth.login",
+          targetType: "admin",
+          targetId: account.id,
+          diff: { via, role: account.role },
+        },
       );
     });
     logger.info({ ip: client.ip, via }, "admin: login");

@@ -75,7 +75,10 @@ export async function ensureAdminCredentials(
       return "kept";
     }
     const ended = await storeEnvHash(db, account, admin.username, await hashPassword(admin.password), true);
-    logger.info({ sessionsEnded: ended }, "admin: password from HERMES_ADMIN_PASSWORD stored (argon2id hash)");
+    logger.info(
+      { sessionsEnded: ended },
+      "admin: password from HERMES_ADMIN_PASSWORD stored (argon2id hash)",
+    );
     return "replaced";
   }
   if (stored) {
@@ -154,7 +157,11 @@ let dummyHash: Promise<string> | null = null;
 
 export type VerifyResult =
   | { ok: true; account: AdminAccountRow }
-  | { ok: false; reason: "unknown_username" | "wrong_password" | "disabled"; account: AdminAccountRow | null };
+  | {
+      ok: false;
+      reason: "unknown_username" | "wrong_password" | "disabled";
+      account: AdminAccountRow | null;
+    };
 
 /** Always one argon2 verification, whichever part is wrong. SSO accounts have no password and never match. */
 export async function verifyAdminPassword(
@@ -165,9 +172,11 @@ export async function verifyAdminPassword(
   const found = await findAccountByUsername(db, username);
   // Names are unique regardless of case, but sign-in takes the name exactly as it was created.
   const account = found?.username === username ? found : undefined;
-  const hash = account?.password_hash ?? (await (dummyHash ??= hashPassword(randomBytes(16).toString("hex"))));
+  const hash =
+    account?.password_hash ?? (await (dummyHash ??= hashPassword(randomBytes(16).toString("hex"))));
   const passwordOk = await argon2.verify(hash, password).catch(() => false);
-  if (!account || account.password_hash === null) return { ok: false, reason: "unknown_username", account: null };
+  if (!account || account.password_hash === null)
+    return { ok: false, reason: "unknown_username", account: null };
   if (!passwordOk) return { ok: false, reason: "wrong_password", account };
   if (account.status !== "active") return { ok: false, reason: "disabled", account };
   return { ok: true, account };

@@ -26,8 +26,7 @@ import { ROLES } from "./roles.js";
 export type SsoRefusal = "state" | "failed" | "email" | "domain" | "refused" | "disabled" | "conflict";
 
 export type SsoOutcome =
-  | { ok: true; account: AdminAccountRow; next: string }
-  | { ok: false; reason: SsoRefusal; next: string };
+  { ok: true; account: AdminAccountRow; next: string } | { ok: false; reason: SsoRefusal; next: string };
 
 export interface OidcLogin {
   readonly name: string;
@@ -42,12 +41,17 @@ const LOGIN_TTL_MS = 10 * 60 * 1000;
 const digest = (text: string) => createHash("sha256").update(text, "utf8").digest("hex");
 
 /** The highest role any value of the claim maps to (a string or an array of strings), or null. */
-export function roleFromClaim(value: unknown, roleMap: Readonly<Record<string, AdminRole>>): AdminRole | null {
+export function roleFromClaim(
+  value: unknown,
+  roleMap: Readonly<Record<string, AdminRole>>,
+): AdminRole | null {
   const values = Array.isArray(value) ? value : [value];
   const useMap = Object.keys(roleMap).length > 0;
   const roles = values
     .filter((v): v is string => typeof v === "string")
-    .map((v) => (useMap ? roleMap[v] : (ROLES as readonly string[]).includes(v) ? (v as AdminRole) : undefined))
+    .map((v) =>
+      useMap ? roleMap[v] : (ROLES as readonly string[]).includes(v) ? (v as AdminRole) : undefined,
+    )
     .filter((r): r is AdminRole => r !== undefined);
   if (roles.length === 0) return null;
   return ROLES.find((r) => roles.includes(r)) ?? null;
@@ -69,8 +73,17 @@ export function createOidcLogin(
     return discovered;
   };
 
-  const refuse = async (reason: SsoRefusal, next: string, ip: string, who = "unknown"): Promise<SsoOutcome> => {
-    await insertAdminEvent(db, { username: who, ip }, { action: "auth.login_failed", diff: { via: "sso", reason } });
+  const refuse = async (
+    reason: SsoRefusal,
+    next: string,
+    ip: string,
+    who = "unknown",
+  ): Promise<SsoOutcome> => {
+    await insertAdminEvent(
+      db,
+      { username: who, ip },
+      { action: "auth.login_failed", diff: { via: "sso", reason } },
+    );
     logger.warn({ ip, reason }, "admin: single sign-on refused");
     return { ok: false, reason, next };
   };
@@ -140,10 +153,15 @@ export function createOidcLogin(
     },
   };
 
-  async function resolveAccount(claims: Record<string, unknown>, next: string, ip: string): Promise<SsoOutcome> {
+  async function resolveAccount(
+    claims: Record<string, unknown>,
+    next: string,
+    ip: string,
+  ): Promise<SsoOutcome> {
     const email = typeof claims.email === "string" ? claims.email.toLowerCase() : null;
     const subject = typeof claims.sub === "string" ? claims.sub : null;
-    if (!email || !subject || claims.email_verified === false || email.length > 320) return refuse("email", next, ip);
+    if (!email || !subject || claims.email_verified === false || email.length > 320)
+      return refuse("email", next, ip);
     const domain = email.slice(email.lastIndexOf("@") + 1);
     if (oidc.allowedDomains.length > 0 && !oidc.allowedDomains.includes(domain))
       return refuse("domain", next, ip);
@@ -151,7 +169,8 @@ export function createOidcLogin(
     const isOwner = ownerEmails.includes(email);
     type Resolved = { refused: SsoRefusal } | { account: AdminAccountRow };
     const result = await db.transaction().execute(async (tx): Promise<Resolved> => {
-      let account = (await findSsoAccount(tx, oidc.issuer, subject)) ?? (await findAccountByUsername(tx, email));
+      let account =
+        (await findSsoAccount(tx, oidc.issuer, subject)) ?? (await findAccountByUsername(tx, email));
       // A local or environment account with this name is not taken over by whoever holds the e-mail at the provider.
       if (account && account.kind !== "sso") return { refused: "conflict" };
       if (account && account.sso_subject !== null && account.sso_subject !== subject)
@@ -170,29 +189,38 @@ export function createOidcLogin(
           sso_issuer: oidc.issuer,
           sso_subject: subject,
         });
-        await insertAdminEvent(tx, { username: "sso", ip }, {
-          action: "admin.create",
-          targetType: "admin",
-          targetId: account.id,
-          diff: { after: { username: email, role: initial, kind: "sso" } },
-        });
+        await insertAdminEvent(
+          tx,
+          { username: "sso", ip },
+          {
+            action: "admin.create",
+            targetType: "admin",
+            targetId: account.id,
+            diff: { after: { username: email, role: initial, kind: "sso" } },
+          },
+        );
         return { account };
       }
       const changes: Parameters<typeof updateAccount>[2] = {};
-      if (account.sso_subject === null) Object.assign(changes, { sso_issuer: oidc.issuer, sso_subject: subject });
+      if (account.sso_subject === null)
+        Object.assign(changes, { sso_issuer: oidc.issuer, sso_subject: subject });
       if (role && role !== account.role) {
         changes.role = role;
-        await insertAdminEvent(tx, { username: "sso", ip }, {
-          action: "admin.role_change",
-          targetType: "admin",
-          targetId: account.id,
-          diff: {
-            username: account.username,
-            before: { role: account.role },
-            after: { role },
-            source: isOwner ? "HERMES_ADMIN_EMAILS" : "role claim",
+        await insertAdminEvent(
+          tx,
+          { username: "sso", ip },
+          {
+            action: "admin.role_change",
+            targetType: "admin",
+            targetId: account.id,
+            diff: {
+              username: account.username,
+              before: { role: account.role },
+              after: { role },
+              source: isOwner ? "HERMES_ADMIN_EMAILS" : "role claim",
+            },
           },
-        });
+        );
       }
       if (Object.keys(changes).length > 0) account = await updateAccount(tx, account.id, changes);
       return { account };

@@ -122,7 +122,10 @@ export function enforcePermissions(options: {
     let needed = requiredCapabilities(c.req.method, c.req.path, table) ?? [];
     if (needed.length === 0) {
       // Unknown path (404 follows for owners) or a route added without a table entry: owners only until listed.
-      options.logger.debug({ method: c.req.method, path: c.req.path }, "admin: no permission entry; owner only");
+      options.logger.debug(
+        { method: c.req.method, path: c.req.path },
+        "admin: no permission entry; owner only",
+      );
       needed = ["admins"];
     }
     const role = c.get("admin").role;

@@ -120,7 +120,10 @@ const envSchema = z.object({
     .default(8),
   HERMES_ADMIN_EMAILS: z
     .string()
-    .refine((v) => splitList(v).every((e) => /^[^\s@]+@[^\s@]+$/.test(e)), "must be comma-separated e-mail addresses")
+    .refine(
+      (v) => splitList(v).every((e) => /^[^\s@]+@[^\s@]+$/.test(e)),
+      "must be comma-separated e-mail addresses",
+    )
     .optional(),
   HERMES_LOCAL_LOGIN: flag.default(true),
   HERMES_OIDC_ISSUER: httpUrl.optional(),
@@ -131,7 +134,10 @@ const envSchema = z.object({
     .string()
     .refine((v) => splitList(v).every((d) => /^[a-z0-9.-]+$/i.test(d)), "must be comma-separated domains")
     .optional(),
-  HERMES_OIDC_ROLE_CLAIM: z.string().regex(/^[A-Za-z0-9_:./-]{1,128}$/, "must be a claim name").optional(),
+  HERMES_OIDC_ROLE_CLAIM: z
+    .string()
+    .regex(/^[A-Za-z0-9_:./-]{1,128}$/, "must be a claim name")
+    .optional(),
   HERMES_OIDC_ROLE_MAP: z
     .string()
     .refine(

@@ -3,13 +3,7 @@
  */
 import { sql, type Kysely, type Transaction } from "kysely";
 import type { Selectable } from "kysely";
-import type {
-  ApiUserRow,
-  ApiUserUpdate,
-  DB,
-  KeyRotationRequestsTable,
-  NewApiUserRow,
-} from "../db/schema.js";
+import type { ApiUserRow, ApiUserUpdate, DB, KeyRotationRequestsTable, NewApiUserRow } from "../db/schema.js";
 import { CHANNELS } from "../db/notifications.js";
 
 type Db = Kysely<DB> | Transaction<DB>;

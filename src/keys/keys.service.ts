@@ -221,7 +221,10 @@ function replay(
   if (earlier.request_digest !== request)
     throw new AppError("conflict", "This Idempotency-Key was used for a rotation with other settings.");
   if (row.key_digest !== earlier.new_key_digest)
-    throw new AppError("conflict", "The key issued for this Idempotency-Key has since been rotated or revoked.");
+    throw new AppError(
+      "conflict",
+      "The key issued for this Idempotency-Key has since been rotated or revoked.",
+    );
   const apiKey = openNewKey(earlier.new_key_sealed, ctx.secretKey, binding);
   if (apiKey === null || digestApiKey(apiKey, ctx.keyPepper) !== row.key_digest)
     throw new AppError(

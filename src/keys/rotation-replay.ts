@@ -29,7 +29,11 @@ export function sealNewKey(plain: string, secretKey: Buffer | undefined, binding
 }
 
 /** The sealed key, or null when it cannot be opened (no or another secret key, altered row, other binding). */
-export function openNewKey(sealed: string | null, secretKey: Buffer | undefined, binding: string): string | null {
+export function openNewKey(
+  sealed: string | null,
+  secretKey: Buffer | undefined,
+  binding: string,
+): string | null {
   if (!sealed || !secretKey) return null;
   const [iv, tag, data] = sealed.split(".").map((p) => Buffer.from(p, "base64url"));
   if (!iv || !tag || !data || iv.length !== 12 || tag.length !== 16) return null;

@@ -21,7 +21,10 @@ afterAll(async () => {
 type Admin = { id: string; username: string; role: string; status: string; kind: string };
 
 async function createAdmin(username: string, role: string): Promise<{ admin: Admin; password: string }> {
-  const res = await owner.post<{ admin: Admin; initial_password: string }>("/api/admin/admins", { username, role });
+  const res = await owner.post<{ admin: Admin; initial_password: string }>("/api/admin/admins", {
+    username,
+    role,
+  });
   expect(res.status).toBe(201);
   expect(res.headers.get("cache-control")).toBe("no-store");
   return { admin: res.body.admin, password: svc.secret(res.body.initial_password) };
@@ -39,7 +42,11 @@ describe("admin accounts", () => {
   it("creates an account with a show-once password, stores only its hash, and names the owner in the trail", async () => {
     const { admin, password } = await createAdmin("alice", "admin");
     expect(admin).toMatchObject({ username: "alice", role: "admin", status: "active", kind: "local" });
-    const row = await svc.db.selectFrom("admin_accounts").selectAll().where("id", "=", admin.id).executeTakeFirstOrThrow();
+    const row = await svc.db
+      .selectFrom("admin_accounts")
+      .selectAll()
+      .where("id", "=", admin.id)
+      .executeTakeFirstOrThrow();
     expect(row.password_hash).toMatch(/^\$argon2id\$/);
     expect(JSON.stringify(row)).not.toContain(password);
     const list = await owner.get<{ data: Admin[] }>("/api/admin/admins");
@@ -73,7 +80,10 @@ describe("admin accounts", () => {
       .where("action", "=", "admin.role_change")
       .where("target_id", "=", admin.id)
       .executeTakeFirstOrThrow();
-    expect(change).toMatchObject({ actor: "admin", diff: { before: { role: "viewer" }, after: { role: "admin" } } });
+    expect(change).toMatchObject({
+      actor: "admin",
+      diff: { before: { role: "viewer" }, after: { role: "admin" } },
+    });
 
     expect((await owner.patch(`/api/admin/admins/${admin.id}`, { status: "disabled" })).status).toBe(200);
     expect((await bob.get("/api/auth/me")).status).toBe(401);
@@ -83,22 +93,34 @@ describe("admin accounts", () => {
   });
 
   it("keeps the environment owner and the last owner", async () => {
-    const env = (await owner.get<{ data: Admin[] }>("/api/admin/admins")).body.data.find((a) => a.kind === "env")!;
+    const env = (await owner.get<{ data: Admin[] }>("/api/admin/admins")).body.data.find(
+      (a) => a.kind === "env",
+    )!;
     expect((await owner.patch(`/api/admin/admins/${env.id}`, { role: "admin" })).status).toBe(409);
     expect((await owner.patch(`/api/admin/admins/${env.id}`, { status: "disabled" })).status).toBe(409);
     expect((await owner.delete(`/api/admin/admins/${env.id}`)).status).toBe(409);
     const { admin: carol, password } = await createAdmin("carol", "owner");
     const carolClient = await loginAs("carol", password);
     // With the environment owner out of the way (as if HERMES_ADMIN_USERNAME's row were gone), carol is the last.
-    await svc.db.updateTable("admin_accounts").set({ status: "disabled" }).where("kind", "=", "env").execute();
+    await svc.db
+      .updateTable("admin_accounts")
+      .set({ status: "disabled" })
+      .where("kind", "=", "env")
+      .execute();
     try {
       const demote = await carolClient.patch(`/api/admin/admins/${carol.id}`, { role: "admin" });
       expect(demote.status).toBe(409);
       expect(demote.text).toContain("last owner");
       expect((await carolClient.delete(`/api/admin/admins/${carol.id}`)).status).toBe(409);
-      expect((await carolClient.patch(`/api/admin/admins/${carol.id}`, { status: "disabled" })).status).toBe(409);
+      expect((await carolClient.patch(`/api/admin/admins/${carol.id}`, { status: "disabled" })).status).toBe(
+        409,
+      );
     } finally {
-      await svc.db.updateTable("admin_accounts").set({ status: "active" }).where("kind", "=", "env").execute();
+      await svc.db
+        .updateTable("admin_accounts")
+        .set({ status: "active" })
+        .where("kind", "=", "env")
+        .execute();
     }
     expect((await carolClient.patch(`/api/admin/admins/${carol.id}`, { role: "auditor" })).status).toBe(200);
   });
@@ -113,7 +135,10 @@ describe("admin accounts", () => {
     });
     expect(wrong.status).toBe(400);
     expect((await second.get("/api/auth/me")).status).toBe(200);
-    const short = await first.post("/api/admin/me/password", { current_password: password, new_password: "short" });
+    const short = await first.post("/api/admin/me/password", {
+      current_password: password,
+      new_password: "short",
+    });
     expect(short.status).toBe(400);
     const ok = await first.post<{ sessions_ended: number }>("/api/admin/me/password", {
       current_password: password,

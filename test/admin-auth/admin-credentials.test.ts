@@ -1,8 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import {
-  constantTimeEquals,
-  verifyAdminPassword,
-} from "../../src/admin-auth/admin-credentials.js";
+import { constantTimeEquals, verifyAdminPassword } from "../../src/admin-auth/admin-credentials.js";
 import { AdminClient } from "../admin/admin-client.js";
 import { spawnService } from "../harness/spawn-service.js";
 import { createTestDatabase, type TestDatabase } from "../harness/test-database.js";

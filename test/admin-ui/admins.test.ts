@@ -8,7 +8,13 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import OpenAI from "openai";
 import { ADMIN_PASSWORD, AdminClient, signedInClient } from "../admin/admin-client.js";
 import { createApiUser, createTenant } from "../harness/seed.js";
-import { startConsoleTarget, newConsoleContext, screenshot, watchPage, type ConsoleTarget } from "./browser.js";
+import {
+  startConsoleTarget,
+  newConsoleContext,
+  screenshot,
+  watchPage,
+  type ConsoleTarget,
+} from "./browser.js";
 import { LoginPage } from "./pages/login-page.js";
 
 let target: ConsoleTarget;
@@ -57,14 +63,18 @@ describe("roles in the console", () => {
     expect((await dana.get<{ role: string }>("/api/auth/me")).body.role).toBe("auditor");
 
     await row.getByTestId("admin-role-select").selectOption("viewer");
-    await expect.poll(async () => (await dana.get<{ role: string }>("/api/auth/me")).body.role).toBe("viewer");
+    await expect
+      .poll(async () => (await dana.get<{ role: string }>("/api/auth/me")).body.role)
+      .toBe("viewer");
     await row.getByTestId("admin-toggle").click();
     await expect.poll(() => row.getByTestId("admin-toggle").textContent()).toBe("Enable");
     expect((await dana.get("/api/auth/me")).status).toBe(401);
     await row.getByTestId("admin-toggle").click();
     await expect.poll(() => row.getByTestId("admin-toggle").textContent()).toBe("Disable");
     // The environment owner's role cannot be changed here.
-    expect(await page.getByTestId("admin-row-admin").getByTestId("admin-role-select").isDisabled()).toBe(true);
+    expect(await page.getByTestId("admin-row-admin").getByTestId("admin-role-select").isDisabled()).toBe(
+      true,
+    );
     await screenshot(page, "desktop-admins");
     await row.getByTestId("admin-delete").click();
     await page.getByRole("textbox").last().fill("dana");
@@ -76,7 +86,12 @@ describe("roles in the console", () => {
       .where("action", "like", "admin.%")
       .execute();
     expect(trail.map((e) => `${e.actor} ${e.action}`)).toEqual(
-      expect.arrayContaining(["admin admin.create", "admin admin.role_change", "admin admin.update", "admin admin.delete"]),
+      expect.arrayContaining([
+        "admin admin.create",
+        "admin admin.role_change",
+        "admin admin.update",
+        "admin admin.delete",
+      ]),
     );
     expect(watch.problems).toEqual([]);
     await context.close();
@@ -86,24 +101,32 @@ describe("roles in the console", () => {
     const owner = await signedInClient(target.svc);
     target.svc.secret(owner.cookie!.split("=")[1]!);
     const passwords: Record<string, string> = {};
-    for (const [username, role] of [["audrey", "auditor"], ["vic", "viewer"]] as const) {
+    for (const [username, role] of [
+      ["audrey", "auditor"],
+      ["vic", "viewer"],
+    ] as const) {
       const res = await owner.post<{ initial_password: string }>("/api/admin/admins", { username, role });
       passwords[username] = target.svc.secret(res.body.initial_password);
     }
     const tenant = await createTenant(target.svc, { preUpstreamUrl: target.upstream.url });
     const { apiKey } = await createApiUser(target.svc, { tenantId: tenant.id });
-    await new OpenAI({ apiKey, baseURL: `${target.svc.urls.pre}/v1`, maxRetries: 0 }).chat.completions.create({
-      model: "m",
-      messages: [{ role: "user", content: "only auditors read this" }],
-    });
+    await new OpenAI({ apiKey, baseURL: `${target.svc.urls.pre}/v1`, maxRetries: 0 }).chat.completions.create(
+      {
+        model: "m",
+        messages: [{ role: "user", content: "only auditors read this" }],
+      },
+    );
     await target.svc.deps.audit.flush();
-    const id = (await owner.get<{ data: { id: number }[] }>(`/api/admin/logs?tenant_id=${tenant.id}`)).body.data[0]!.id;
+    const id = (await owner.get<{ data: { id: number }[] }>(`/api/admin/logs?tenant_id=${tenant.id}`)).body
+      .data[0]!.id;
 
     const auditor = await signIn("audrey", passwords.audrey!);
     expect(await auditor.page.getByTestId("create-user").count()).toBe(0);
     expect(await auditor.page.getByTestId("row-actions").count()).toBe(0);
     await auditor.page.goto(`/logs?id=${id}`);
-    await expect.poll(() => auditor.page.getByTestId("log-prompt").textContent()).toContain("only auditors read this");
+    await expect
+      .poll(() => auditor.page.getByTestId("log-prompt").textContent())
+      .toContain("only auditors read this");
     expect(await auditor.page.getByTestId("logs-download").count()).toBe(1);
     await screenshot(auditor.page, "desktop-auditor-log");
     expect(auditor.watch.problems).toEqual([]);

@@ -123,7 +123,11 @@ describe("single sign-on (OIDC with PKCE) in a real browser", () => {
     expect(new URL(page.url()).pathname).toBe("/status");
     await expect.poll(() => page.getByTestId("whoami-role").textContent()).toBe("(owner)");
     // Demoted in the console meanwhile: the next login makes them owner again.
-    await svc.db.updateTable("admin_accounts").set({ role: "viewer" }).where("username", "=", "boss@corp.example").execute();
+    await svc.db
+      .updateTable("admin_accounts")
+      .set({ role: "viewer" })
+      .where("username", "=", "boss@corp.example")
+      .execute();
     await context.clearCookies();
     await ssoFrom(page, "/login", "boss@corp.example");
     await expect.poll(() => page.getByTestId("whoami-role").textContent()).toBe("(owner)");
@@ -145,7 +149,10 @@ describe("single sign-on (OIDC with PKCE) in a real browser", () => {
       const page = await context.newPage();
       await ssoFrom(page, "/login?next=%2Fusage", email);
       const url = new URL(page.url());
-      expect({ path: url.pathname, error: url.searchParams.get("sso_error") }).toEqual({ path: "/login", error: reason });
+      expect({ path: url.pathname, error: url.searchParams.get("sso_error") }).toEqual({
+        path: "/login",
+        error: reason,
+      });
       expect(url.searchParams.get("next")).toBe("/usage");
       await page.getByTestId("sso-error").waitFor();
       expect(await sessionCookie(context)).toBeUndefined();
@@ -153,7 +160,11 @@ describe("single sign-on (OIDC with PKCE) in a real browser", () => {
       await context.close();
     }
     expect(
-      await svc.db.selectFrom("admin_accounts").select("username").where("username", "in", ["eve@evil.example", "nobody@corp.example"]).execute(),
+      await svc.db
+        .selectFrom("admin_accounts")
+        .select("username")
+        .where("username", "in", ["eve@evil.example", "nobody@corp.example"])
+        .execute(),
     ).toEqual([]);
   });
 
@@ -223,7 +234,9 @@ describe("single sign-on (OIDC with PKCE) in a real browser", () => {
       expect({ next, origin: landed.origin }).toEqual({ next, origin: admin });
       await context.clearCookies({ name: "hermes_session" });
       // The server's start endpoint keeps the same rule when called directly.
-      const start = await fetch(`${admin}/api/auth/oidc/start?next=${encodeURIComponent(next)}`, { redirect: "manual" });
+      const start = await fetch(`${admin}/api/auth/oidc/start?next=${encodeURIComponent(next)}`, {
+        redirect: "manual",
+      });
       // 400: the URL-text guard refuses control characters before anything else; 302: on to the provider.
       expect([302, 400]).toContain(start.status);
       if (start.status === 400) continue;
@@ -232,8 +245,11 @@ describe("single sign-on (OIDC with PKCE) in a real browser", () => {
         .select("next_path")
         .orderBy("expires_at", "desc")
         .executeTakeFirstOrThrow();
-      expect({ next, stored: row.next_path.startsWith("/") && !row.next_path.startsWith("//") && !row.next_path.includes("\\") })
-        .toEqual({ next, stored: true });
+      expect({
+        next,
+        stored:
+          row.next_path.startsWith("/") && !row.next_path.startsWith("//") && !row.next_path.includes("\\"),
+      }).toEqual({ next, stored: true });
     }
     await context.close();
   });

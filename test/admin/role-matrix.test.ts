@@ -148,13 +148,18 @@ describe("role matrix", () => {
         const res = await send(clients[role]);
         answers[role] = res.status;
         if (RANK[role] < RANK[least]) {
-          expect({ spec, role, status: res.status, code: (res.body as { error?: { code?: string } })?.error?.code })
-            .toEqual({ spec, role, status: 403, code: "forbidden" });
+          expect({
+            spec,
+            role,
+            status: res.status,
+            code: (res.body as { error?: { code?: string } })?.error?.code,
+          }).toEqual({ spec, role, status: 403, code: "forbidden" });
         }
       }
       expect([401, 403]).not.toContain(answers.owner);
       for (const role of ROLES)
-        if (RANK[role] >= RANK[least]) expect({ spec, role, status: answers[role] }).toEqual({ spec, role, status: answers.owner });
+        if (RANK[role] >= RANK[least])
+          expect({ spec, role, status: answers[role] }).toEqual({ spec, role, status: answers.owner });
       seen.push(spec);
     }
     expect(seen).toHaveLength(Object.keys(ROLE_TABLE).length);

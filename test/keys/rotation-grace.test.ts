@@ -45,7 +45,11 @@ async function call(base: string, key: string): Promise<Answer> {
     body: JSON.stringify({ model: "m", messages: [{ role: "user", content: "hi" }], max_tokens: 8 }),
   });
   const body = (await res.json()) as { error?: { code?: string } };
-  return { status: res.status, deprecated: res.headers.get("x-hms-key-deprecated"), code: body.error?.code ?? null };
+  return {
+    status: res.status,
+    deprecated: res.headers.get("x-hms-key-deprecated"),
+    code: body.error?.code ?? null,
+  };
 }
 
 type Rotated = { api_key: string; old_key_valid_until: string | null };
@@ -61,7 +65,7 @@ async function rotate(id: string, body: object, idempotencyKey?: string) {
     body: JSON.stringify(body),
   });
   const json = (await res.json()) as Rotated & { error?: { code: string; message: string } };
-  if (res.ok) a.secret(json.api_key), b.secret(json.api_key);
+  if (res.ok) for (const svc of [a, b]) svc.secret(json.api_key);
   return { status: res.status, replayed: res.headers.get("idempotent-replayed"), body: json };
 }
 
@@ -89,7 +93,11 @@ describe("rotation with a grace period", () => {
     const retried = await rotate(apiUser.id, { grace_seconds: GRACE_SECONDS }, "retry-me-1");
     expect(retried).toMatchObject({ status: 200, replayed: "true", body: { api_key: newKey } });
     expect(
-      await a.db.selectFrom("retired_keys").select("key_digest").where("api_user_id", "=", apiUser.id).execute(),
+      await a.db
+        .selectFrom("retired_keys")
+        .select("key_digest")
+        .where("api_user_id", "=", apiUser.id)
+        .execute(),
     ).toHaveLength(1);
     // The same Idempotency-Key with other settings is refused, and rotates nothing.
     expect((await rotate(apiUser.id, { grace_seconds: 0 }, "retry-me-1")).status).toBe(409);

@@ -68,18 +68,20 @@ export function AppShell() {
         </div>
         <nav aria-label="Main">
           <ul>
-            {NAV.filter((item) => !("owners" in item) || me.data.capabilities.includes("admins")).map((item) => (
-              <li key={item.to}>
-                <NavLink
-                  to={item.to}
-                  data-testid={`nav-${item.to.slice(1)}`}
-                  onClick={() => setNavOpen(false)}
-                >
-                  <Icon name={item.icon} />
-                  {item.label}
-                </NavLink>
-              </li>
-            ))}
+            {NAV.filter((item) => !("owners" in item) || me.data.capabilities.includes("admins")).map(
+              (item) => (
+                <li key={item.to}>
+                  <NavLink
+                    to={item.to}
+                    data-testid={`nav-${item.to.slice(1)}`}
+                    onClick={() => setNavOpen(false)}
+                  >
+                    <Icon name={item.icon} />
+                    {item.label}
+                  </NavLink>
+                </li>
+              ),
+            )}
           </ul>
         </nav>
         <div className="sidebar-footer">

@@ -69,7 +69,13 @@ export function AdminsPage() {
             {admins.data.data.map((a) => (
               <tr key={a.id} data-testid={`admin-row-${a.username}`}>
                 <td className="strong">{a.username}</td>
-                <td>{a.kind === "env" ? "environment (break-glass)" : a.kind === "sso" ? "single sign-on" : "password"}</td>
+                <td>
+                  {a.kind === "env"
+                    ? "environment (break-glass)"
+                    : a.kind === "sso"
+                      ? "single sign-on"
+                      : "password"}
+                </td>
                 <td>
                   <select
                     aria-label={`Role of ${a.username}`}
@@ -139,8 +145,8 @@ export function AdminsPage() {
           onConfirm={() => remove.mutate(deleting.id, { onSuccess: () => setDeleting(null) })}
         >
           <p>
-            <strong>{deleting.username}</strong> can no longer sign in; their sessions end at once. Their entries
-            in the activity trail stay.
+            <strong>{deleting.username}</strong> can no longer sign in; their sessions end at once. Their
+            entries in the activity trail stay.
           </p>
         </ConfirmDialog>
       ) : null}

@@ -30,8 +30,8 @@ export function CreateAdminDialog({ onClose }: { onClose: () => void }) {
         {created.initial_password ? (
           <>
             <p className="callout callout-warning">
-              <strong>This initial password is shown only once.</strong> Hand it over safely; the admin
-              should change it after signing in.
+              <strong>This initial password is shown only once.</strong> Hand it over safely; the admin should
+              change it after signing in.
             </p>
             <div className="key-box">
               <code className="key-value" data-testid="initial-password">
@@ -46,7 +46,12 @@ export function CreateAdminDialog({ onClose }: { onClose: () => void }) {
           <p>{created.admin.username} signs in with single sign-on.</p>
         )}
         <div className="dialog-footer">
-          <button type="button" className="button button-primary" onClick={close} data-testid="admin-created-done">
+          <button
+            type="button"
+            className="button button-primary"
+            onClick={close}
+            data-testid="admin-created-done"
+          >
             Done
           </button>
         </div>
@@ -82,7 +87,12 @@ export function CreateAdminDialog({ onClose }: { onClose: () => void }) {
         </div>
         <div className="field">
           <label htmlFor="admin-role">Role</label>
-          <select id="admin-role" data-testid="admin-role" value={role} onChange={(e) => setRole(e.target.value as Role)}>
+          <select
+            id="admin-role"
+            data-testid="admin-role"
+            value={role}
+            onChange={(e) => setRole(e.target.value as Role)}
+          >
             <option value="owner">Owner: everything, including admins</option>
             <option value="admin">Admin: tenants, API users, keys, Hermes configuration</option>
             <option value="auditor">Auditor: reads everything, bodies and exports; changes nothing</option>

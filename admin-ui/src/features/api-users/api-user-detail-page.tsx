@@ -47,41 +47,41 @@ export function ApiUserDetailPage() {
         description={<span className="mono">{u.id}</span>}
         actions={
           canManage ? (
-          <>
-            <button
-              type="button"
-              className="button"
-              onClick={() => actions.open("edit", u)}
-              data-testid="detail-edit"
-            >
-              Edit
-            </button>
-            <button
-              type="button"
-              className="button"
-              onClick={() => actions.open("rotate", u)}
-              data-testid="detail-rotate"
-            >
-              Rotate key
-            </button>
-            <button
-              type="button"
-              className="button"
-              onClick={() => actions.open("revoke", u)}
-              disabled={u.status === "revoked"}
-              data-testid="detail-revoke"
-            >
-              Revoke
-            </button>
-            <button
-              type="button"
-              className="button button-danger"
-              onClick={() => actions.open("delete", u)}
-              data-testid="detail-delete"
-            >
-              Delete
-            </button>
-          </>
+            <>
+              <button
+                type="button"
+                className="button"
+                onClick={() => actions.open("edit", u)}
+                data-testid="detail-edit"
+              >
+                Edit
+              </button>
+              <button
+                type="button"
+                className="button"
+                onClick={() => actions.open("rotate", u)}
+                data-testid="detail-rotate"
+              >
+                Rotate key
+              </button>
+              <button
+                type="button"
+                className="button"
+                onClick={() => actions.open("revoke", u)}
+                disabled={u.status === "revoked"}
+                data-testid="detail-revoke"
+              >
+                Revoke
+              </button>
+              <button
+                type="button"
+                className="button button-danger"
+                onClick={() => actions.open("delete", u)}
+                data-testid="detail-delete"
+              >
+                Delete
+              </button>
+            </>
           ) : null
         }
       >

@@ -37,10 +37,7 @@ export function ApiUsersPage() {
   const actions = useUserActions({ defaultTenant: values.tenant_id || undefined });
   const can = useCan();
   const canManage = can("manage");
-  const columns = useMemo(
-    () => apiUserColumns(canManage ? actions.open : null),
-    [actions.open, canManage],
-  );
+  const columns = useMemo(() => apiUserColumns(canManage ? actions.open : null), [actions.open, canManage]);
   const filtered = Boolean(values.q || values.tenant_id || values.status);
 
   return (

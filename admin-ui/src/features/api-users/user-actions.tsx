@@ -80,16 +80,19 @@ export function useUserActions(options: { defaultTenant?: string; onDeleted?: ()
         error={rotate.error}
         onCancel={close}
         onConfirm={() =>
-          rotate.mutate({ id: user.id, graceSeconds, idempotencyKey: rotateKey }, {
-            onSuccess: (issued) =>
-              setState({
-                kind: "key",
-                user: issued.api_user,
-                apiKey: issued.api_key,
-                rotated: true,
-                previousUntil: issued.old_key_valid_until,
-              }),
-          })
+          rotate.mutate(
+            { id: user.id, graceSeconds, idempotencyKey: rotateKey },
+            {
+              onSuccess: (issued) =>
+                setState({
+                  kind: "key",
+                  user: issued.api_user,
+                  apiKey: issued.api_key,
+                  rotated: true,
+                  previousUntil: issued.old_key_valid_until,
+                }),
+            },
+          )
         }
       >
         <p>

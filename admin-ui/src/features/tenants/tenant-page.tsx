@@ -30,7 +30,11 @@ export function TenantPage() {
   const t = tenant.data;
 
   const tabs: TabDef[] = [
-    { id: "overview", label: "Overview", render: () => <Overview tenant={t} onAction={canManage ? actions.open : null} /> },
+    {
+      id: "overview",
+      label: "Overview",
+      render: () => <Overview tenant={t} onAction={canManage ? actions.open : null} />,
+    },
     {
       id: "users",
       label: `API users (${formatNumber(t.api_users_count)})`,
@@ -126,26 +130,26 @@ function Overview({
           testId="tenant-credential"
           actions={
             onAction ? (
-            <>
-              <button
-                type="button"
-                className="button"
-                onClick={() => onAction("set-credential", t)}
-                data-testid="credential-set"
-              >
-                {t.has_upstream_api_key ? "Replace" : "Set"}
-              </button>
-              {t.has_upstream_api_key ? (
+              <>
                 <button
                   type="button"
                   className="button"
-                  onClick={() => onAction("clear-credential", t)}
-                  data-testid="credential-clear"
+                  onClick={() => onAction("set-credential", t)}
+                  data-testid="credential-set"
                 >
-                  Clear
+                  {t.has_upstream_api_key ? "Replace" : "Set"}
                 </button>
-              ) : null}
-            </>
+                {t.has_upstream_api_key ? (
+                  <button
+                    type="button"
+                    className="button"
+                    onClick={() => onAction("clear-credential", t)}
+                    data-testid="credential-clear"
+                  >
+                    Clear
+                  </button>
+                ) : null}
+              </>
             ) : null
           }
         >

@@ -118,12 +118,10 @@ export function registerApiUserRoutes(app: Hono, deps: Deps): void {
       throw new AppError("invalid_request", "Idempotency-Key: must be 1-255 visible ASCII characters", {
         param: "Idempotency-Key",
       });
-    const issued = await keys.rotateApiKey(
-      ctx,
-      c.req.param("id"),
-      actorOf(c),
-      { graceSeconds: body.grace_seconds, idempotencyKey },
-    );
+    const issued = await keys.rotateApiKey(ctx, c.req.param("id"), actorOf(c), {
+      graceSeconds: body.grace_seconds,
+      idempotencyKey,
+    });
     const response: RotatedKeyResponse = {
       api_user: await one(issued.apiUser),
       api_key: issued.apiKey,

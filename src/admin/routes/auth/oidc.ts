@@ -16,8 +16,7 @@ import { safeNextPath } from "../../safe-next.js";
 
 const STATE_COOKIE = "hermes_oidc_state";
 
-const escapeHtml = (s: string) =>
-  s.replace(/[&<>"']/g, (ch) => `&#${ch.charCodeAt(0)};`);
+const escapeHtml = (s: string) => s.replace(/[&<>"']/g, (ch) => `&#${ch.charCodeAt(0)};`);
 
 export function registerOidcRoutes(app: Hono, deps: Deps): void {
   const { trustProxy } = deps.config.http;

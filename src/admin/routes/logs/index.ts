@@ -106,7 +106,8 @@ export function registerLogRoutes(app: Hono, deps: Deps): void {
     if (!/^\d{1,15}$/.test(recordId))
       throw new AppError("invalid_request", "id: must be a record id", { param: "id" });
     // Viewers see the record's metadata; the bodies (and the audit.view entry) are for roles that may read them.
-    if (!roleCan(c.get("admin").role, "read_body")) return c.json(await viewAuditMetadata(db, Number(recordId)));
+    if (!roleCan(c.get("admin").role, "read_body"))
+      return c.json(await viewAuditMetadata(db, Number(recordId)));
     return c.json(await viewAuditRecord(db, Number(recordId), actorOf(c)));
   });
 }
