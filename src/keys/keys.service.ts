@@ -10,13 +10,12 @@ import type { ApiUserRow, DB } from "../db/schema.js";
 import { AppError } from "../errors/app-error.js";
 import { findTenantById } from "../tenants/tenants.repository.js";
 import { digestApiKey, displayPrefix, generateApiKey } from "./key-format.js";
-import { digestText, openNewKey, REPLAY_TTL_MS, sealNewKey } from "./rotation-replay.js";
+import { digestText, REPLAY_TTL_MS, replayedKey, sealNewKey } from "./rotation-replay.js";
 import {
   deleteApiUserRow,
   deleteExpiredRotationRequests,
   findRotationRequest,
   insertRotationRequest,
-  type RotationRequestRow,
   findApiUserById,
   insertApiUser,
   insertRetiredKey,
@@ -165,7 +164,10 @@ export async function rotateApiKey(
     if (idem !== null) {
       await deleteExpiredRotationRequests(tx);
       const earlier = await findRotationRequest(tx, id, idem);
-      if (earlier) return replay(ctx, row, earlier, request, binding);
+      if (earlier) {
+        const replayed = replayedKey(row.key_digest, earlier, request, binding, ctx);
+        return { apiUser: apiUserRowToApiUser(row), apiKey: replayed, graceUntil: null, replayed: true };
+      }
     }
     if (row.status === "revoked") {
       throw new AppError("conflict", "A revoked API user cannot be rotated; create a new one.");
@@ -208,30 +210,6 @@ export async function rotateApiKey(
     await notifyApiUserChanged(tx, id);
     return { apiUser: apiUserRowToApiUser(updated), apiKey, graceUntil, replayed: false };
   });
-}
-
-/** The answer to a retried rotate: the same new key, if it is still this user's key and can be unsealed. */
-function replay(
-  ctx: KeysContext,
-  row: ApiUserRow,
-  earlier: RotationRequestRow,
-  request: string,
-  binding: string,
-): RotatedKey {
-  if (earlier.request_digest !== request)
-    throw new AppError("conflict", "This Idempotency-Key was used for a rotation with other settings.");
-  if (row.key_digest !== earlier.new_key_digest)
-    throw new AppError(
-      "conflict",
-      "The key issued for this Idempotency-Key has since been rotated or revoked.",
-    );
-  const apiKey = openNewKey(earlier.new_key_sealed, ctx.secretKey, binding);
-  if (apiKey === null || digestApiKey(apiKey, ctx.keyPepper) !== row.key_digest)
-    throw new AppError(
-      "conflict",
-      "This rotation already happened; its new key cannot be shown again (it is kept only with HERMES_SECRET_KEY).",
-    );
-  return { apiUser: apiUserRowToApiUser(row), apiKey, graceUntil: null, replayed: true };
 }
 
 /** Keeps the record; its key answers 410 `key_revoked`. Revoking twice is a no-op. */

@@ -6,6 +6,9 @@
  * sealed: a retry is still recognised (no second rotation) but answers 409, since the key cannot be shown again.
  */
 import { createCipheriv, createDecipheriv, createHash, hkdfSync, randomBytes } from "node:crypto";
+import { AppError } from "../errors/app-error.js";
+import { digestApiKey } from "./key-format.js";
+import type { RotationRequestRow } from "./keys.repository.js";
 
 export const REPLAY_TTL_MS = 24 * 60 * 60 * 1000;
 const INFO = "hermes-control-plane/key-rotation-replay/v1";
@@ -45,4 +48,31 @@ export function openNewKey(
   } catch {
     return null;
   }
+}
+
+/**
+ * The new key a retried rotate answers with: only for the same settings, only while it is still the user's key, and
+ * only if it can be unsealed. Otherwise 409, and nothing rotates.
+ */
+export function replayedKey(
+  currentDigest: string,
+  earlier: RotationRequestRow,
+  request: string,
+  binding: string,
+  ctx: { secretKey?: Buffer | undefined; keyPepper: string | undefined },
+): string {
+  if (earlier.request_digest !== request)
+    throw new AppError("conflict", "This Idempotency-Key was used for a rotation with other settings.");
+  if (currentDigest !== earlier.new_key_digest)
+    throw new AppError(
+      "conflict",
+      "The key issued for this Idempotency-Key has since been rotated or revoked.",
+    );
+  const apiKey = openNewKey(earlier.new_key_sealed, ctx.secretKey, binding);
+  if (apiKey === null || digestApiKey(apiKey, ctx.keyPepper) !== currentDigest)
+    throw new AppError(
+      "conflict",
+      "This rotation already happened; its new key cannot be shown again (it is kept only with HERMES_SECRET_KEY).",
+    );
+  return apiKey;
 }
