@@ -66,7 +66,8 @@ export const PERMISSIONS: Readonly<Record<string, Capability>> = {
   [`GET ${HERMES}/memory`]: "read",
   [`GET ${HERMES}/memory/:file`]: "read_body",
   [`GET ${HERMES}/kanban`]: "read",
-  [`GET ${HERMES}/kanban/tasks/:task`]: "read",
+  // A task carries its body, result and comments.
+  [`GET ${HERMES}/kanban/tasks/:task`]: "read_body",
   [`GET ${HERMES}/profile-summaries`]: "read",
   [`GET ${HERMES}/status`]: "read",
   [`GET ${HERMES}/storage`]: "read",

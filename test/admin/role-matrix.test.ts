@@ -72,7 +72,7 @@ export const ROLE_TABLE: Readonly<Record<string, Least>> = {
   [`GET ${H}/memory`]: "viewer",
   [`GET ${H}/memory/:file`]: "auditor",
   [`GET ${H}/kanban`]: "viewer",
-  [`GET ${H}/kanban/tasks/:task`]: "viewer",
+  [`GET ${H}/kanban/tasks/:task`]: "auditor",
   [`GET ${H}/profile-summaries`]: "viewer",
   [`GET ${H}/status`]: "viewer",
   [`GET ${H}/storage`]: "viewer",
