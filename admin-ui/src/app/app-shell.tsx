@@ -86,12 +86,9 @@ export function AppShell() {
         </nav>
         <div className="sidebar-footer">
           <PrivacyNotice status={status.data} />
-          <div className="whoami">
-            <span>
-              <span data-testid="whoami">Signed in as {me.data.username}</span>{" "}
-              <span data-testid="whoami-role">({me.data.role})</span>
-            </span>
-            {me.data.kind !== "sso" ? (
+          {me.data.kind !== "sso" ? (
+            // In a whoami row of its own: it takes the sidebar's button colours, and Sign out keeps its room.
+            <div className="whoami">
               <button
                 type="button"
                 className="button button-ghost"
@@ -100,7 +97,13 @@ export function AppShell() {
               >
                 Change password
               </button>
-            ) : null}
+            </div>
+          ) : null}
+          <div className="whoami">
+            <span>
+              <span data-testid="whoami">Signed in as {me.data.username}</span>{" "}
+              <span data-testid="whoami-role">({me.data.role})</span>
+            </span>
             <button
               type="button"
               className="button button-ghost"
