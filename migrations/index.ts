@@ -9,6 +9,7 @@ import * as auditBodyLz4 from "./2026_11_23_0004_audit_body_lz4.js";
 import * as adminConsoleReads from "./2026_12_03_0005_admin_console_reads.js";
 import * as hermesState from "./2026_12_03_0006_hermes_state.js";
 import * as adminListIndexes from "./2026_12_03_0007_admin_list_indexes.js";
+import * as adminAccounts from "./2026_12_03_0008_admin_accounts.js";
 
 export const MIGRATIONS: Readonly<Record<string, Migration>> = {
   "2026_11_23_0001_initial_schema": initialSchema,
@@ -18,4 +19,5 @@ export const MIGRATIONS: Readonly<Record<string, Migration>> = {
   "2026_12_03_0005_admin_console_reads": adminConsoleReads,
   "2026_12_03_0006_hermes_state": hermesState,
   "2026_12_03_0007_admin_list_indexes": adminListIndexes,
+  "2026_12_03_0008_admin_accounts": adminAccounts,
 };

@@ -1,20 +1,37 @@
 /**
- * @module The admin's password: an argon2id hash in app_settings, from HERMES_ADMIN_PASSWORD or generated (and
- * printed once) on the first start. Verification compares usernames in constant time and always runs argon2, so a
- * wrong username costs as much as a wrong password.
+ * @module Passwords of admin accounts (argon2id) and the environment owner: HERMES_ADMIN_USERNAME with
+ * HERMES_ADMIN_PASSWORD (or a password generated and printed once on the first start) is always an active owner
+ * account, the break-glass login. Verification always runs argon2, so an unknown username costs as much as a wrong
+ * password.
  */
-import { createHash, randomBytes, timingSafeEqual } from "node:crypto";
+import { createHash, randomBytes, randomUUID, timingSafeEqual } from "node:crypto";
 import argon2 from "argon2";
 import type { Kysely } from "kysely";
 import type { DB } from "../db/schema.js";
 import type { Logger } from "../logging/logger.js";
+import {
+  findAccountByUsername,
+  findEnvAccount,
+  insertAccount,
+  updateAccount,
+  type AdminAccountRow,
+} from "./admin-accounts.repository.js";
 
+/** Where the single admin's hash lived before accounts existed (read once, to carry it over). */
 export const PASSWORD_HASH_SETTING = "admin_password_hash";
 const BANNER = "=".repeat(72);
 
 export type CredentialsOutcome = "kept" | "generated" | "replaced";
 
-async function readHash(db: Kysely<DB>): Promise<string | undefined> {
+export function hashPassword(password: string): Promise<string> {
+  return argon2.hash(password, { type: argon2.argon2id });
+}
+
+export function newAdminId(): string {
+  return `adm_${randomUUID().replaceAll("-", "").slice(0, 16)}`;
+}
+
+async function legacyHash(db: Kysely<DB>): Promise<string | undefined> {
   const row = await db
     .selectFrom("app_settings")
     .select("value")
@@ -23,49 +40,60 @@ async function readHash(db: Kysely<DB>): Promise<string | undefined> {
   return row?.value;
 }
 
-export function hashPassword(password: string): Promise<string> {
-  return argon2.hash(password, { type: argon2.argon2id });
-}
-
 /**
- * Makes sure a password hash is stored. A set password replaces a stored hash that does not match it; an unset one
- * keeps the stored hash, or generates a password on the very first start and prints it once (the only place a
- * secret is ever logged). Two instances starting at once: only the one whose insert wins prints.
+ * Makes sure the environment owner exists with a password hash. A set password replaces a stored hash that does not
+ * match it (ending that account's sessions); an unset one keeps the stored hash, or generates a password on the very
+ * first start and prints it once (the only place a secret is ever logged). A changed HERMES_ADMIN_USERNAME renames
+ * the account and ends its sessions. Two instances starting at once: only the one whose insert wins prints.
  */
 export async function ensureAdminCredentials(
   db: Kysely<DB>,
   admin: { username: string; password: string | undefined },
   logger: Logger,
 ): Promise<CredentialsOutcome> {
-  const stored = await readHash(db);
-  if (admin.password !== undefined) {
-    if (stored && (await argon2.verify(stored, admin.password).catch(() => false))) return "kept";
-    const hash = await hashPassword(admin.password);
-    const signedOut = await db.transaction().execute(async (tx) => {
-      await tx
-        .insertInto("app_settings")
-        .values({ key: PASSWORD_HASH_SETTING, value: hash, updated_at: new Date() })
-        .onConflict((oc) => oc.column("key").doUpdateSet({ value: hash, updated_at: new Date() }))
-        .execute();
-      // A changed password ends every session opened with the old one (it may be why it was changed).
-      const res = stored ? await tx.deleteFrom("admin_sessions").executeTakeFirst() : undefined;
-      return Number(res?.numDeletedRows ?? 0);
+  let account = await findEnvAccount(db);
+  const clash = await findAccountByUsername(db, admin.username);
+  if (clash && clash.kind !== "env") {
+    throw new Error(
+      "HERMES_ADMIN_USERNAME names an admin account created in the console; choose another username",
+    );
+  }
+  if (account && account.username !== admin.username) {
+    account = await db.transaction().execute(async (tx) => {
+      await tx.deleteFrom("admin_sessions").where("admin_id", "=", account!.id).execute();
+      return updateAccount(tx, account!.id, { username: admin.username, role: "owner", status: "active" });
     });
+  }
+  const stored = account?.password_hash ?? (await legacyHash(db));
+  if (account && (account.role !== "owner" || account.status !== "active")) {
+    // The break-glass owner cannot be demoted or disabled for good: the environment restores it.
+    account = await updateAccount(db, account.id, { role: "owner", status: "active" });
+  }
+  if (admin.password !== undefined) {
+    if (stored && (await argon2.verify(stored, admin.password).catch(() => false))) {
+      if (!account) await storeEnvHash(db, undefined, admin.username, stored, false);
+      return "kept";
+    }
+    const ended = await storeEnvHash(db, account, admin.username, await hashPassword(admin.password), true);
     logger.info(
-      { sessionsEnded: signedOut },
+      { sessionsEnded: ended },
       "admin: password from HERMES_ADMIN_PASSWORD stored (argon2id hash)",
     );
     return "replaced";
   }
-  if (stored) return "kept";
+  if (stored) {
+    if (!account) await storeEnvHash(db, undefined, admin.username, stored, false);
+    return "kept";
+  }
   const password = randomBytes(24).toString("base64url");
-  const hash = await hashPassword(password);
-  const inserted = await db
-    .insertInto("app_settings")
-    .values({ key: PASSWORD_HASH_SETTING, value: hash, updated_at: new Date() })
-    .onConflict((oc) => oc.column("key").doNothing())
-    .returning("key")
-    .executeTakeFirst();
+  const inserted = await insertAccount(db, {
+    id: newAdminId(),
+    username: admin.username,
+    role: "owner",
+    kind: "env",
+    password_hash: await hashPassword(password),
+  }).catch(() => null);
+  // Another instance inserted first (the unique index on kind = 'env'): it prints its password, this one nothing.
   if (!inserted) return "kept";
   // Message text, not a `password` field: the logger redacts that field, and this one line must show it.
   for (const line of [
@@ -83,6 +111,38 @@ export async function ensureAdminCredentials(
   return "generated";
 }
 
+async function storeEnvHash(
+  db: Kysely<DB>,
+  account: AdminAccountRow | undefined,
+  username: string,
+  hash: string,
+  endSessions: boolean,
+): Promise<number> {
+  return db.transaction().execute(async (tx) => {
+    if (!account) {
+      await tx
+        .insertInto("admin_accounts")
+        .values({
+          id: newAdminId(),
+          username,
+          role: "owner",
+          kind: "env",
+          password_hash: hash,
+          updated_at: new Date(),
+        })
+        // Another instance inserted the environment owner first (the partial unique index on kind).
+        .onConflict((oc) => oc.doNothing())
+        .execute();
+      return 0;
+    }
+    await updateAccount(tx, account.id, { password_hash: hash });
+    if (!endSessions) return 0;
+    // A changed password ends every session opened with the old one (it may be why it was changed).
+    const res = await tx.deleteFrom("admin_sessions").where("admin_id", "=", account.id).executeTakeFirst();
+    return Number(res.numDeletedRows);
+  });
+}
+
 function digest(text: string): Buffer {
   return createHash("sha256").update(text, "utf8").digest();
 }
@@ -92,19 +152,37 @@ export function constantTimeEquals(a: string, b: string): boolean {
   return timingSafeEqual(digest(a), digest(b));
 }
 
-export type VerifyResult = { ok: true } | { ok: false; reason: "unknown_username" | "wrong_password" };
+// Verified against when the username is unknown, so both paths cost one argon2 run.
+let dummyHash: Promise<string> | null = null;
 
-/** Always one argon2 verification against the stored hash, whichever part is wrong. */
+export type VerifyResult =
+  | { ok: true; account: AdminAccountRow }
+  | {
+      ok: false;
+      reason: "unknown_username" | "wrong_password" | "disabled";
+      account: AdminAccountRow | null;
+    };
+
+/** Always one argon2 verification, whichever part is wrong. SSO accounts have no password and never match. */
 export async function verifyAdminPassword(
   db: Kysely<DB>,
-  expectedUsername: string,
   username: string,
   password: string,
 ): Promise<VerifyResult> {
-  const hash = await readHash(db);
-  const usernameOk = constantTimeEquals(username, expectedUsername);
-  if (!hash) return { ok: false, reason: usernameOk ? "wrong_password" : "unknown_username" };
+  const found = await findAccountByUsername(db, username);
+  // Names are unique regardless of case, but sign-in takes the name exactly as it was created.
+  const account = found?.username === username ? found : undefined;
+  const hash =
+    account?.password_hash ?? (await (dummyHash ??= hashPassword(randomBytes(16).toString("hex"))));
   const passwordOk = await argon2.verify(hash, password).catch(() => false);
-  if (!usernameOk) return { ok: false, reason: "unknown_username" };
-  return passwordOk ? { ok: true } : { ok: false, reason: "wrong_password" };
+  if (!account || account.password_hash === null)
+    return { ok: false, reason: "unknown_username", account: null };
+  if (!passwordOk) return { ok: false, reason: "wrong_password", account };
+  if (account.status !== "active") return { ok: false, reason: "disabled", account };
+  return { ok: true, account };
+}
+
+export async function checkPassword(hash: string | null, password: string): Promise<boolean> {
+  if (!hash) return false;
+  return argon2.verify(hash, password).catch(() => false);
 }

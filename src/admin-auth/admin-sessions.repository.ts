@@ -2,17 +2,26 @@
  * @module Admin session rows: only the SHA-256 digest of a session token is stored, with its expiry.
  */
 import type { Kysely, Transaction } from "kysely";
-import type { DB } from "../db/schema.js";
+import type { AdminRole, DB } from "../db/schema.js";
 
 type Db = Kysely<DB> | Transaction<DB>;
 
-export type SessionRow = { username: string; expiresAt: Date; createdAt: Date };
+export type SessionRow = {
+  adminId: string;
+  username: string;
+  role: AdminRole;
+  kind: "local" | "sso" | "env";
+  status: "active" | "disabled";
+  expiresAt: Date;
+  createdAt: Date;
+};
 
 export async function insertSession(
   db: Db,
   row: {
     tokenDigest: string;
     username: string;
+    adminId: string;
     expiresAt: Date;
     ip: string | null;
     userAgent: string | null;
@@ -23,6 +32,7 @@ export async function insertSession(
     .values({
       token_digest: row.tokenDigest,
       username: row.username,
+      admin_id: row.adminId,
       expires_at: row.expiresAt,
       ip: row.ip,
       user_agent: row.userAgent,
@@ -33,12 +43,23 @@ export async function insertSession(
 /** Only unexpired sessions count; an expired row is as good as gone even before the purge removes it. */
 export async function findLiveSession(db: Db, tokenDigest: string): Promise<SessionRow | undefined> {
   const row = await db
-    .selectFrom("admin_sessions")
-    .select(["username", "expires_at", "created_at"])
-    .where("token_digest", "=", tokenDigest)
-    .where("expires_at", ">", new Date())
+    .selectFrom("admin_sessions as s")
+    .innerJoin("admin_accounts as a", "a.id", "s.admin_id")
+    .select(["a.id", "a.username", "a.role", "a.kind", "a.status", "s.expires_at", "s.created_at"])
+    .where("s.token_digest", "=", tokenDigest)
+    .where("s.expires_at", ">", new Date())
     .executeTakeFirst();
-  return row ? { username: row.username, expiresAt: row.expires_at, createdAt: row.created_at } : undefined;
+  return row
+    ? {
+        adminId: row.id,
+        username: row.username,
+        role: row.role,
+        kind: row.kind,
+        status: row.status,
+        expiresAt: row.expires_at,
+        createdAt: row.created_at,
+      }
+    : undefined;
 }
 
 export async function deleteSession(db: Db, tokenDigest: string): Promise<boolean> {

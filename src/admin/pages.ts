@@ -23,6 +23,7 @@ export const CLIENT_ROUTES = [
   "/logs",
   "/activity",
   "/status",
+  "/admins",
 ] as const;
 
 /**

@@ -43,6 +43,18 @@ export async function viewAuditRecord(db: Kysely<DB>, id: number, actor: Actor):
   return detail;
 }
 
+/**
+ * One record without its bodies (`prompt` and `response` null, `bodies_withheld` true), for roles that may read
+ * metadata only; no body is read, so nothing is recorded.
+ */
+export async function viewAuditMetadata(
+  db: Kysely<DB>,
+  id: number,
+): Promise<AuditLogDetail & { bodies_withheld: true }> {
+  const detail = await getAuditLog(db, id);
+  return { ...detail, prompt: null, response: null, bodies_withheld: true };
+}
+
 /** The JSONL export stream, once the export and its filters are recorded. */
 export async function exportAuditRecords(
   db: Kysely<DB>,

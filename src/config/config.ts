@@ -17,6 +17,17 @@ export const ENV_VARS = [
   "HERMES_ADMIN_USERNAME",
   "HERMES_ADMIN_PASSWORD",
   "HERMES_ADMIN_SESSION_TTL_HOURS",
+  "HERMES_ADMIN_EMAILS",
+  "HERMES_LOCAL_LOGIN",
+  "HERMES_OIDC_ISSUER",
+  "HERMES_OIDC_CLIENT_ID",
+  "HERMES_OIDC_CLIENT_SECRET",
+  "HERMES_OIDC_REDIRECT_URL",
+  "HERMES_OIDC_ALLOWED_DOMAINS",
+  "HERMES_OIDC_ROLE_CLAIM",
+  "HERMES_OIDC_ROLE_MAP",
+  "HERMES_OIDC_NEW_USERS",
+  "HERMES_OIDC_NAME",
   "HERMES_TRUST_PROXY",
   "HERMES_SECRET_KEY",
   "HERMES_KEY_PEPPER",
@@ -107,6 +118,37 @@ const envSchema = z.object({
     .positive("must be > 0")
     .max(24 * 30)
     .default(8),
+  HERMES_ADMIN_EMAILS: z
+    .string()
+    .refine(
+      (v) => splitList(v).every((e) => /^[^\s@]+@[^\s@]+$/.test(e)),
+      "must be comma-separated e-mail addresses",
+    )
+    .optional(),
+  HERMES_LOCAL_LOGIN: flag.default(true),
+  HERMES_OIDC_ISSUER: httpUrl.optional(),
+  HERMES_OIDC_CLIENT_ID: z.string().min(1).max(512).optional(),
+  HERMES_OIDC_CLIENT_SECRET: z.string().min(1).max(4096).optional(),
+  HERMES_OIDC_REDIRECT_URL: httpUrl.optional(),
+  HERMES_OIDC_ALLOWED_DOMAINS: z
+    .string()
+    .refine((v) => splitList(v).every((d) => /^[a-z0-9.-]+$/i.test(d)), "must be comma-separated domains")
+    .optional(),
+  HERMES_OIDC_ROLE_CLAIM: z
+    .string()
+    .regex(/^[A-Za-z0-9_:./-]{1,128}$/, "must be a claim name")
+    .optional(),
+  HERMES_OIDC_ROLE_MAP: z
+    .string()
+    .refine(
+      (v) => splitList(v).every((p) => /^[^=]+=(owner|admin|auditor|viewer)$/.test(p)),
+      "must be comma-separated group=role pairs (roles: owner, admin, auditor, viewer)",
+    )
+    .optional(),
+  HERMES_OIDC_NEW_USERS: z
+    .enum(["viewer", "refuse"], { error: "must be viewer or refuse" })
+    .default("viewer"),
+  HERMES_OIDC_NAME: z.string().min(1).max(60).default("single sign-on"),
   HERMES_TRUST_PROXY: flag.default(false),
   HERMES_SECRET_KEY: z
     .string()
@@ -201,7 +243,13 @@ export type Config = Readonly<{
     username: string;
     password: string | undefined;
     sessionTtlHours: number;
+    /** false: only the environment owner may sign in with a password (break-glass). */
+    localLogin: boolean;
+    /** SSO users with these e-mail addresses (lowercased) become owners at each login. */
+    ownerEmails: readonly string[];
   }>;
+  /** Single sign-on; null when HERMES_OIDC_ISSUER is unset. */
+  oidc: OidcConfig | null;
   secrets: Readonly<{ secretKey: Buffer | undefined; keyPepper: string | undefined }>;
   defaultTenant: Readonly<{ preUpstreamUrl: string | undefined; postUpstreamUrl: string | undefined }>;
   gateway: Readonly<{
@@ -221,6 +269,22 @@ export type Config = Readonly<{
   workers: number | "auto";
   gitCommit: string | undefined;
   hermes: HermesConfig;
+}>;
+
+export type OidcConfig = Readonly<{
+  issuer: string;
+  clientId: string;
+  clientSecret: string | undefined;
+  redirectUrl: string;
+  /** Lowercased e-mail domains allowed to sign in; empty = any. */
+  allowedDomains: readonly string[];
+  roleClaim: string | undefined;
+  /** Claim value → role; without entries a value that is a role name counts. */
+  roleMap: Readonly<Record<string, "owner" | "admin" | "auditor" | "viewer">>;
+  /** What a first-time SSO user without a role from the claim gets. */
+  newUsers: "viewer" | "refuse";
+  /** The button's label: "Sign in with <name>". */
+  name: string;
 }>;
 
 /** Where each tenant's Hermes state lives, and the Hermes proxies the service may run itself (src/hermes). */
@@ -267,6 +331,11 @@ const HERMES_CHILD_ENV = [
   "CURL_CA_BUNDLE",
 ];
 
+function required(value: string | undefined, name: string): string {
+  if (value === undefined) throw new ConfigError(`${name}: must be set when HERMES_OIDC_ISSUER is set`);
+  return value;
+}
+
 function splitList(value: string): string[] {
   return value
     .split(",")
@@ -300,6 +369,24 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>> = p
       "HERMES_ADMIN_PORT / HERMES_PRE_AI_API_PORT / HERMES_POST_AI_API_PORT: must be three different ports",
     );
   }
+  const oidc = e.HERMES_OIDC_ISSUER
+    ? {
+        issuer: e.HERMES_OIDC_ISSUER,
+        clientId: required(e.HERMES_OIDC_CLIENT_ID, "HERMES_OIDC_CLIENT_ID"),
+        clientSecret: e.HERMES_OIDC_CLIENT_SECRET,
+        redirectUrl: required(e.HERMES_OIDC_REDIRECT_URL, "HERMES_OIDC_REDIRECT_URL"),
+        allowedDomains: splitList(e.HERMES_OIDC_ALLOWED_DOMAINS ?? "").map((d) => d.toLowerCase()),
+        roleClaim: e.HERMES_OIDC_ROLE_CLAIM,
+        roleMap: Object.fromEntries(
+          splitList(e.HERMES_OIDC_ROLE_MAP ?? "").map((p) => {
+            const i = p.lastIndexOf("=");
+            return [p.slice(0, i).trim(), p.slice(i + 1) as "owner" | "admin" | "auditor" | "viewer"];
+          }),
+        ),
+        newUsers: e.HERMES_OIDC_NEW_USERS,
+        name: e.HERMES_OIDC_NAME,
+      }
+    : null;
   return deepFreeze({
     database: { url: e.DATABASE_URL, poolMax: e.DATABASE_POOL_MAX },
     dataDir: e.HERMES_DATA_DIR,
@@ -314,7 +401,10 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>> = p
       username: e.HERMES_ADMIN_USERNAME,
       password: e.HERMES_ADMIN_PASSWORD,
       sessionTtlHours: e.HERMES_ADMIN_SESSION_TTL_HOURS,
+      localLogin: e.HERMES_LOCAL_LOGIN,
+      ownerEmails: splitList(e.HERMES_ADMIN_EMAILS ?? "").map((m) => m.toLowerCase()),
     },
+    oidc,
     secrets: {
       secretKey: e.HERMES_SECRET_KEY ? (decodeSecretKey(e.HERMES_SECRET_KEY) ?? undefined) : undefined,
       keyPepper: e.HERMES_KEY_PEPPER,

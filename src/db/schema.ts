@@ -48,6 +48,8 @@ export interface RetiredKeysTable {
   reason: "rotated" | "revoked";
   key_prefix: string;
   retired_at: Timestamp;
+  /** A rotated key keeps working until then (same user, limits and counter); null = stopped at rotation. */
+  grace_until: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
 }
 
 export interface UsageMonthlyTable {
@@ -116,10 +118,50 @@ export interface AuditLogTable {
 export interface AdminSessionsTable {
   token_digest: string;
   username: string;
+  admin_id: string;
   created_at: CreatedAt;
   expires_at: Timestamp;
   ip: string | null;
   user_agent: string | null;
+}
+
+export type AdminRole = "owner" | "admin" | "auditor" | "viewer";
+
+export interface AdminAccountsTable {
+  id: string;
+  username: string;
+  role: AdminRole;
+  status: ColumnType<"active" | "disabled", "active" | "disabled" | undefined, "active" | "disabled">;
+  /** env: the HERMES_ADMIN_USERNAME owner (break-glass); local: password; sso: signs in through OIDC only. */
+  kind: "local" | "sso" | "env";
+  password_hash: string | null;
+  sso_issuer: string | null;
+  sso_subject: string | null;
+  created_at: CreatedAt;
+  updated_at: Timestamp;
+  last_login_at: Timestamp | null;
+}
+
+/** An OIDC login in flight, keyed by the state's SHA-256 digest; deleted when the callback uses it. */
+export interface AdminOidcLoginsTable {
+  state_digest: string;
+  nonce: string;
+  code_verifier: string;
+  next_path: string;
+  expires_at: Timestamp;
+}
+
+/** What a rotate with an Idempotency-Key produced, so a retry answers with the same new key. */
+export interface KeyRotationRequestsTable {
+  api_user_id: string;
+  idempotency_digest: string;
+  /** SHA-256 of the request body: the same Idempotency-Key with another body is refused. */
+  request_digest: string;
+  new_key_digest: string;
+  /** The new key, AES-256-GCM sealed under a key derived from HERMES_SECRET_KEY; null without one. */
+  new_key_sealed: string | null;
+  created_at: CreatedAt;
+  expires_at: Timestamp;
 }
 
 export interface AdminEventsTable {
@@ -174,6 +216,9 @@ export interface DB {
   usage_reservations: UsageReservationsTable;
   audit_log: AuditLogTable;
   admin_sessions: AdminSessionsTable;
+  admin_accounts: AdminAccountsTable;
+  admin_oidc_logins: AdminOidcLoginsTable;
+  key_rotation_requests: KeyRotationRequestsTable;
   admin_events: AdminEventsTable;
   app_settings: AppSettingsTable;
   rate_limits: RateLimitsTable;

@@ -69,6 +69,8 @@ export class Exchange {
       "x-hms-monthly-tokens-limit": cap === null ? "unlimited" : String(cap),
       "x-hms-monthly-tokens-remaining": cap === null ? "unlimited" : String(this.monthlyRemaining ?? cap),
       "x-hms-monthly-tokens-reset": resetHeader(this.startedAt),
+      // A rotated key in its grace period says when it stops working.
+      ...(key.deprecatedUntil ? { "x-hms-key-deprecated": key.deprecatedUntil } : {}),
     };
   }
 

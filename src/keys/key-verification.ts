@@ -23,6 +23,8 @@ export type VerifiedKey = {
   gateways: readonly Gateway[];
   rpmLimit: number | null;
   monthlyTokenCap: number | null;
+  /** A rotated key in its grace period: when it stops (ISO 8601), for the `x-hms-key-deprecated` header. */
+  deprecatedUntil: string | null;
 };
 
 /** A tenant's upstreams and its decrypted credential; lives only in memory, never logged. */
@@ -42,7 +44,7 @@ export type KeyVerification =
   | { valid: false; reason: KeyRejection; key: VerifiedKey | null };
 
 type CachedKey =
-  | { kind: "user"; key: VerifiedKey; revoked: boolean }
+  | { kind: "user"; key: VerifiedKey; revoked: boolean; graceUntilMs: number | null }
   | { kind: "retired"; reason: "rotated" | "revoked"; apiUserId: string }
   | { kind: "unknown" };
 
@@ -90,6 +92,7 @@ export function createKeyVerifier(options: KeyVerifierOptions): KeyVerifier {
     return {
       kind: "user",
       revoked: u.status !== "active",
+      graceUntilMs: found.graceUntil?.getTime() ?? null,
       key: {
         apiUserId: u.id,
         apiUserName: u.name,
@@ -97,6 +100,7 @@ export function createKeyVerifier(options: KeyVerifierOptions): KeyVerifier {
         gateways: [...u.gateways],
         rpmLimit: u.rpm_limit,
         monthlyTokenCap: u.monthly_token_cap,
+        deprecatedUntil: found.graceUntil?.toISOString() ?? null,
       },
     };
   };
@@ -121,6 +125,9 @@ export function createKeyVerifier(options: KeyVerifierOptions): KeyVerifier {
     if (entry.kind === "retired")
       return { valid: false, reason: entry.reason === "rotated" ? "key_rotated" : "key_revoked", key: null };
     const key = entry.key;
+    // The grace deadline is checked on every request, not by eviction: every instance stops the key at that instant.
+    if (entry.graceUntilMs !== null && Date.now() >= entry.graceUntilMs)
+      return { valid: false, reason: "key_rotated", key: null };
     if (entry.revoked) return { valid: false, reason: "key_revoked", key };
     if (!key.gateways.includes(gateway)) return { valid: false, reason: "gateway_not_allowed", key };
     const tenant = tenantOf(key);

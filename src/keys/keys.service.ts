@@ -10,8 +10,12 @@ import type { ApiUserRow, DB } from "../db/schema.js";
 import { AppError } from "../errors/app-error.js";
 import { findTenantById } from "../tenants/tenants.repository.js";
 import { digestApiKey, displayPrefix, generateApiKey } from "./key-format.js";
+import { digestText, REPLAY_TTL_MS, replayedKey, sealNewKey } from "./rotation-replay.js";
 import {
   deleteApiUserRow,
+  deleteExpiredRotationRequests,
+  findRotationRequest,
+  insertRotationRequest,
   findApiUserById,
   insertApiUser,
   insertRetiredKey,
@@ -20,7 +24,12 @@ import {
   updateApiUserRow,
 } from "./keys.repository.js";
 
-export type KeysContext = { db: Kysely<DB>; keyPepper: string | undefined };
+export type KeysContext = {
+  db: Kysely<DB>;
+  keyPepper: string | undefined;
+  /** Seals a rotated key for Idempotency-Key retries (rotation-replay.ts); optional. */
+  secretKey?: Buffer | undefined;
+};
 
 export type ApiUser = {
   id: string;
@@ -126,36 +135,81 @@ export async function createApiUser(
   return { apiUser, apiKey };
 }
 
-/** Issues a new key; the old one is retired at once and answers 410 `key_rotated` from then on. */
-export async function rotateApiKey(ctx: KeysContext, id: string, actor: Actor): Promise<IssuedKey> {
+export type RotateOptions = {
+  /** The old key keeps working this long (same user, limits and counter); 0 = it stops at once. */
+  graceSeconds: number;
+  /** A retry with the same value answers with the same new key instead of rotating again. */
+  idempotencyKey?: string;
+};
+
+export type RotatedKey = IssuedKey & { graceUntil: Date | null; replayed: boolean };
+
+/**
+ * Issues a new key. The old one is retired: at once (410 `key_rotated` from then on) or after the grace period,
+ * during which it is still the same API user. Revocation ends it with the user's other keys.
+ */
+export async function rotateApiKey(
+  ctx: KeysContext,
+  id: string,
+  actor: Actor,
+  options: RotateOptions = { graceSeconds: 0 },
+): Promise<RotatedKey> {
   const apiKey = generateApiKey();
-  const apiUser = await ctx.db.transaction().execute(async (tx) => {
+  const idem = options.idempotencyKey === undefined ? null : digestText(options.idempotencyKey);
+  const request = digestText(JSON.stringify({ grace_seconds: options.graceSeconds }));
+  const binding = `${id}:${idem}`;
+  return ctx.db.transaction().execute(async (tx) => {
     const row = await lockApiUserById(tx, id);
     if (!row) throw notFound();
+    if (idem !== null) {
+      await deleteExpiredRotationRequests(tx);
+      const earlier = await findRotationRequest(tx, id, idem);
+      if (earlier) {
+        const replayed = replayedKey(row.key_digest, earlier, request, binding, ctx);
+        return { apiUser: apiUserRowToApiUser(row), apiKey: replayed, graceUntil: null, replayed: true };
+      }
+    }
     if (row.status === "revoked") {
       throw new AppError("conflict", "A revoked API user cannot be rotated; create a new one.");
     }
+    const graceUntil = options.graceSeconds > 0 ? new Date(Date.now() + options.graceSeconds * 1000) : null;
     await insertRetiredKey(tx, {
       key_digest: row.key_digest,
       api_user_id: row.id,
       reason: "rotated",
       key_prefix: row.key_prefix,
+      grace_until: graceUntil,
     });
+    const newDigest = digestApiKey(apiKey, ctx.keyPepper);
     const updated = await updateApiUserRow(tx, id, {
-      key_digest: digestApiKey(apiKey, ctx.keyPepper),
+      key_digest: newDigest,
       key_prefix: displayPrefix(apiKey),
       last_rotated_at: new Date(),
     });
+    if (idem !== null) {
+      await insertRotationRequest(tx, {
+        api_user_id: id,
+        idempotency_digest: idem,
+        request_digest: request,
+        new_key_digest: newDigest,
+        new_key_sealed: sealNewKey(apiKey, ctx.secretKey, binding),
+        expires_at: new Date(Date.now() + REPLAY_TTL_MS),
+      });
+    }
     await insertAdminEvent(tx, actor, {
       action: "api_user.rotate",
       targetType: "api_user",
       targetId: id,
-      diff: { before: { key_prefix: row.key_prefix }, after: { key_prefix: updated.key_prefix } },
+      diff: {
+        before: { key_prefix: row.key_prefix },
+        after: { key_prefix: updated.key_prefix },
+        grace_seconds: options.graceSeconds,
+        old_key_valid_until: graceUntil?.toISOString() ?? null,
+      },
     });
     await notifyApiUserChanged(tx, id);
-    return apiUserRowToApiUser(updated);
+    return { apiUser: apiUserRowToApiUser(updated), apiKey, graceUntil, replayed: false };
   });
-  return { apiUser, apiKey };
 }
 
 /** Keeps the record; its key answers 410 `key_revoked`. Revoking twice is a no-op. */

@@ -31,7 +31,7 @@ describe("admin login, me, logout", () => {
     const client = new AdminClient(svc.urls.admin);
     const login = await client.login();
     expect(login.status).toBe(200);
-    expect(login.body).toEqual({ username: "admin" });
+    expect(login.body).toEqual({ username: "admin", role: "owner" });
     const token = svc.secret(client.cookie!.split("=")[1]!);
 
     const me = await client.get<{ username: string; expires_at: string }>("/api/auth/me");

@@ -75,6 +75,11 @@ export const ROUTES: readonly RouteEntry[] = [
   route("POST /api/auth/login", { body: { username: "admin", password: "not-the-password-1" } }),
   route("POST /api/auth/logout", { auth: "spare" }),
   route("GET /api/auth/me", { auth: "admin" }),
+  route("GET /api/auth/options"),
+  // Single sign-on (issue 23): not configured in the fuzz run, so both answer 404; `next` and the callback's query
+  // are still hostile input.
+  route("GET /api/auth/oidc/start", { query: { next: "path" } }),
+  route("GET /api/auth/oidc/callback", { query: { state: "text", code: "text", error: "text" } }),
   // Admin: the JSON API.
   route("GET /api/admin/status"),
   route("GET /api/admin/logs", { query: { ...LOG_FILTERS, limit: "int", cursor: "auditCursor" } }),
@@ -111,7 +116,7 @@ export const ROUTES: readonly RouteEntry[] = [
     body: { name: "V", gateways: ["pre", "post"], rpm_limit: null, monthly_token_cap: 5 },
   }),
   route("DELETE /api/admin/api-users/:id", { params: { id: "apiUser" } }),
-  route("POST /api/admin/api-users/:id/rotate", { params: { id: "apiUser" }, body: {} }),
+  route("POST /api/admin/api-users/:id/rotate", { params: { id: "apiUser" }, body: { grace_seconds: 900 } }),
   route("POST /api/admin/api-users/:id/revoke", { params: { id: "apiUser" }, body: {} }),
   route("GET /api/admin/api-users/:id/usage", { params: { id: "apiUser" }, query: { month: "month" } }),
   route("GET /api/admin/events", {
@@ -125,6 +130,16 @@ export const ROUTES: readonly RouteEntry[] = [
       limit: "int",
       cursor: "eventCursor",
     },
+  }),
+  // Admin: admin accounts and one's own password (issue 23). Ids are free text: a generated one never names the
+  // fuzz session's own account, so no case can sign the run out.
+  route("GET /api/admin/admins"),
+  route("POST /api/admin/admins", { body: { username: "fz-admin", role: "viewer", kind: "local" } }),
+  route("PATCH /api/admin/admins/:id", { body: { role: "auditor", status: "disabled" } }),
+  route("DELETE /api/admin/admins/:id"),
+  route("POST /api/admin/me/password", {
+    auth: "spare",
+    body: { current_password: "not-the-password-1", new_password: "another-password-1" },
   }),
   // Admin: a tenant's Hermes state (issue 19). `profile` is free text the confinement must refuse or resolve.
   route("GET /api/admin/tenants/:id/hermes/profiles", { params: { id: "tenant" } }),
@@ -257,6 +272,7 @@ export const ROUTES: readonly RouteEntry[] = [
   route("GET /logs", { query: { ...LOG_FILTERS, id: "int" } }),
   route("GET /activity", { query: { actor: "text", action: "text" } }),
   route("GET /status"),
+  route("GET /admins"),
   route("GET /assets/:name", { params: { name: "asset" } }),
   // Gateways (each case goes to pre or post).
   route("POST /v1/chat/completions", { body: CHAT }),

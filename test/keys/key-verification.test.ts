@@ -102,6 +102,7 @@ describe("key verification (no server)", () => {
         gateways: ["pre"],
         rpmLimit: 10,
         monthlyTokenCap: 1000,
+        deprecatedUntil: null,
       },
       tenant: {
         id: "acme",

@@ -9,6 +9,7 @@ import { Icon, type IconName } from "../components/icons";
 import { ErrorState, LoadingState } from "../components/states";
 import { useStatusQuery } from "../features/status/status-queries";
 import { api } from "../lib/api";
+import { ChangePasswordDialog } from "../features/admins/change-password-dialog";
 import { PrivacyNotice } from "./privacy-notice";
 
 const NAV = [
@@ -18,12 +19,14 @@ const NAV = [
   { to: "/logs", label: "Audit logs", icon: "logs" },
   { to: "/activity", label: "Admin activity", icon: "shield" },
   { to: "/status", label: "Status", icon: "pulse" },
-] as const satisfies readonly { to: string; label: string; icon: IconName }[];
+  { to: "/admins", label: "Admins", icon: "users", owners: true },
+] as const satisfies readonly { to: string; label: string; icon: IconName; owners?: boolean }[];
 
 export function AppShell() {
   const me = useQuery({ queryKey: ["me"], queryFn: api.me, staleTime: 60_000 });
   const status = useStatusQuery();
   const [navOpen, setNavOpen] = useState(false);
+  const [changingPassword, setChangingPassword] = useState(false);
   const navigate = useNavigate();
   const client = useQueryClient();
   const logout = useMutation({
@@ -65,24 +68,42 @@ export function AppShell() {
         </div>
         <nav aria-label="Main">
           <ul>
-            {NAV.map((item) => (
-              <li key={item.to}>
-                <NavLink
-                  to={item.to}
-                  data-testid={`nav-${item.to.slice(1)}`}
-                  onClick={() => setNavOpen(false)}
-                >
-                  <Icon name={item.icon} />
-                  {item.label}
-                </NavLink>
-              </li>
-            ))}
+            {NAV.filter((item) => !("owners" in item) || me.data.capabilities.includes("admins")).map(
+              (item) => (
+                <li key={item.to}>
+                  <NavLink
+                    to={item.to}
+                    data-testid={`nav-${item.to.slice(1)}`}
+                    onClick={() => setNavOpen(false)}
+                  >
+                    <Icon name={item.icon} />
+                    {item.label}
+                  </NavLink>
+                </li>
+              ),
+            )}
           </ul>
         </nav>
         <div className="sidebar-footer">
           <PrivacyNotice status={status.data} />
+          {me.data.kind !== "sso" ? (
+            // In a whoami row of its own: it takes the sidebar's button colours, and Sign out keeps its room.
+            <div className="whoami">
+              <button
+                type="button"
+                className="button button-ghost"
+                data-testid="change-password-open"
+                onClick={() => setChangingPassword(true)}
+              >
+                Change password
+              </button>
+            </div>
+          ) : null}
           <div className="whoami">
-            <span data-testid="whoami">Signed in as {me.data.username}</span>
+            <span>
+              <span data-testid="whoami">Signed in as {me.data.username}</span>{" "}
+              <span data-testid="whoami-role">({me.data.role})</span>
+            </span>
             <button
               type="button"
               className="button button-ghost"
@@ -98,6 +119,7 @@ export function AppShell() {
       <main className="content" id="content">
         <Outlet />
       </main>
+      {changingPassword ? <ChangePasswordDialog onClose={() => setChangingPassword(false)} /> : null}
     </div>
   );
 }

@@ -56,6 +56,10 @@ export const router = createBrowserRouter([
         lazy: async () => ({ Component: (await import("../features/activity/activity-page")).ActivityPage }),
       },
       {
+        path: "admins",
+        lazy: async () => ({ Component: (await import("../features/admins/admins-page")).AdminsPage }),
+      },
+      {
         path: "status",
         lazy: async () => ({ Component: (await import("../features/status/status-page")).StatusPage }),
       },

@@ -14,7 +14,16 @@ import type {
   OutcomeCountsResponse,
   UsageResponse as UserUsageResponse,
 } from "../../../src/admin/routes/api-users/usage.js";
-import type { LoginResponse, MeResponse } from "../../../src/admin/routes/auth/index.js";
+import type {
+  AdminAccountResponse,
+  AdminListResponse,
+  ChangePasswordRequest,
+  CreateAdminRequest,
+  CreatedAdminResponse,
+  UpdateAdminRequest,
+} from "../../../src/admin/routes/admins/index.js";
+import type { RotatedKeyResponse, RotateRequest } from "../../../src/admin/routes/api-users/index.js";
+import type { AuthOptionsResponse, LoginResponse, MeResponse } from "../../../src/admin/routes/auth/index.js";
 import type { AdminEventPageResponse, AdminEventResponse } from "../../../src/admin/routes/events/index.js";
 import type { StatusResponse } from "../../../src/admin/routes/status/index.js";
 import type {
@@ -27,6 +36,15 @@ import type { UsageSummaryResponse } from "../../../src/admin/routes/usage/index
 import type { AuditLogDetail, AuditLogPage, AuditLogSummary } from "../../../src/audit/audit-query.js";
 
 export type {
+  AdminAccountResponse,
+  AdminListResponse,
+  AuthOptionsResponse,
+  ChangePasswordRequest,
+  CreateAdminRequest,
+  CreatedAdminResponse,
+  RotatedKeyResponse,
+  RotateRequest,
+  UpdateAdminRequest,
   AdminEventPageResponse,
   AdminEventResponse,
   ApiUserListResponse,

@@ -4,6 +4,15 @@
  * outside the login call means the session is gone and hands over to the session-expiry handler.
  */
 import type {
+  AdminAccountResponse,
+  AdminListResponse,
+  AuthOptionsResponse,
+  ChangePasswordRequest,
+  CreateAdminRequest,
+  CreatedAdminResponse,
+  RotatedKeyResponse,
+  RotateRequest,
+  UpdateAdminRequest,
   AdminEventPageResponse,
   ApiUserListResponse,
   ApiUserResponse,
@@ -53,14 +62,23 @@ export function queryString(query: Query = {}): string {
   return s ? `?${s}` : "";
 }
 
-async function request<T>(method: string, path: string, body?: unknown, query?: Query): Promise<T> {
+async function request<T>(
+  method: string,
+  path: string,
+  body?: unknown,
+  query?: Query,
+  extraHeaders: Record<string, string> = {},
+): Promise<T> {
   let res: Response;
   try {
     res = await fetch(`${path}${queryString(query)}`, {
       method,
       credentials: "same-origin",
       // The admin API's CSRF rule: every state-changing request is JSON, bodiless ones too.
-      headers: method === "GET" ? { accept: "application/json" } : { "content-type": "application/json" },
+      headers: {
+        ...(method === "GET" ? { accept: "application/json" } : { "content-type": "application/json" }),
+        ...extraHeaders,
+      },
       body: method === "GET" ? undefined : JSON.stringify(body ?? {}),
     });
   } catch {
@@ -102,6 +120,15 @@ export const api = {
     request<LoginResponse>("POST", "/api/auth/login", { username, password }),
   logout: () => request<void>("POST", "/api/auth/logout"),
   me: () => get<MeResponse>("/api/auth/me"),
+  authOptions: () => get<AuthOptionsResponse>("/api/auth/options"),
+  changePassword: (body: ChangePasswordRequest) =>
+    request<{ sessions_ended: number }>("POST", "/api/admin/me/password", body),
+
+  listAdmins: () => get<AdminListResponse>("/api/admin/admins"),
+  createAdmin: (body: CreateAdminRequest) => request<CreatedAdminResponse>("POST", "/api/admin/admins", body),
+  updateAdmin: (id: string, body: UpdateAdminRequest) =>
+    request<AdminAccountResponse>("PATCH", `/api/admin/admins/${enc(id)}`, body),
+  deleteAdmin: (id: string) => request<void>("DELETE", `/api/admin/admins/${enc(id)}`),
 
   listApiUsers: (query: Query) => get<ApiUserListResponse>("/api/admin/api-users", query),
   getApiUser: (id: string) => get<ApiUserResponse>(`/api/admin/api-users/${enc(id)}`),
@@ -110,7 +137,11 @@ export const api = {
   updateApiUser: (id: string, body: UpdateApiUserRequest) =>
     request<ApiUserResponse>("PATCH", `/api/admin/api-users/${enc(id)}`, body),
   deleteApiUser: (id: string) => request<void>("DELETE", `/api/admin/api-users/${enc(id)}`),
-  rotateApiUser: (id: string) => request<IssuedKeyResponse>("POST", `/api/admin/api-users/${enc(id)}/rotate`),
+  /** `idempotencyKey`: one per dialog, so a retried click returns the same new key instead of rotating twice. */
+  rotateApiUser: (id: string, body: RotateRequest, idempotencyKey: string) =>
+    request<RotatedKeyResponse>("POST", `/api/admin/api-users/${enc(id)}/rotate`, body, undefined, {
+      "idempotency-key": idempotencyKey,
+    }),
   revokeApiUser: (id: string) => request<ApiUserResponse>("POST", `/api/admin/api-users/${enc(id)}/revoke`),
   apiUserUsage: (id: string, month?: string) =>
     get<UserUsageResponse>(`/api/admin/api-users/${enc(id)}/usage`, { month }),

@@ -15,6 +15,7 @@ import { logColumns } from "../audit-logs/log-columns";
 import { useAuditLogs } from "../audit-logs/log-queries";
 import { useApiUser } from "./api-user-queries";
 import { GatewayChips, StatusBadges } from "./status-badges";
+import { useCan } from "../../lib/permissions";
 import { useUserActions } from "./user-actions";
 import { UserUsageCard } from "./user-usage-card";
 
@@ -27,6 +28,7 @@ export function ApiUserDetailPage() {
   const user = useApiUser(id);
   const actions = useUserActions({ onDeleted: () => void navigate("/api-users", { replace: true }) });
   const month = params.get("month") || utcMonth();
+  const canManage = useCan()("manage");
 
   if (user.isPending) return <LoadingState label="Loading the API user…" />;
   if (user.isError)
@@ -44,41 +46,43 @@ export function ApiUserDetailPage() {
         title={<span data-testid="user-title">{u.name}</span>}
         description={<span className="mono">{u.id}</span>}
         actions={
-          <>
-            <button
-              type="button"
-              className="button"
-              onClick={() => actions.open("edit", u)}
-              data-testid="detail-edit"
-            >
-              Edit
-            </button>
-            <button
-              type="button"
-              className="button"
-              onClick={() => actions.open("rotate", u)}
-              data-testid="detail-rotate"
-            >
-              Rotate key
-            </button>
-            <button
-              type="button"
-              className="button"
-              onClick={() => actions.open("revoke", u)}
-              disabled={u.status === "revoked"}
-              data-testid="detail-revoke"
-            >
-              Revoke
-            </button>
-            <button
-              type="button"
-              className="button button-danger"
-              onClick={() => actions.open("delete", u)}
-              data-testid="detail-delete"
-            >
-              Delete
-            </button>
-          </>
+          canManage ? (
+            <>
+              <button
+                type="button"
+                className="button"
+                onClick={() => actions.open("edit", u)}
+                data-testid="detail-edit"
+              >
+                Edit
+              </button>
+              <button
+                type="button"
+                className="button"
+                onClick={() => actions.open("rotate", u)}
+                data-testid="detail-rotate"
+              >
+                Rotate key
+              </button>
+              <button
+                type="button"
+                className="button"
+                onClick={() => actions.open("revoke", u)}
+                disabled={u.status === "revoked"}
+                data-testid="detail-revoke"
+              >
+                Revoke
+              </button>
+              <button
+                type="button"
+                className="button button-danger"
+                onClick={() => actions.open("delete", u)}
+                data-testid="detail-delete"
+              >
+                Delete
+              </button>
+            </>
+          ) : null
         }
       >
         <StatusBadges user={u} />

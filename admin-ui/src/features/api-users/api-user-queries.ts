@@ -45,7 +45,10 @@ export function useUpdateApiUser() {
   });
 }
 export function useRotateApiUser() {
-  return useMutation({ mutationFn: (id: string) => api.rotateApiUser(id) });
+  return useMutation({
+    mutationFn: (v: { id: string; graceSeconds: number; idempotencyKey: string }) =>
+      api.rotateApiUser(v.id, { grace_seconds: v.graceSeconds }, v.idempotencyKey),
+  });
 }
 export function useRevokeApiUser() {
   return useMutation({ mutationFn: (id: string) => api.revokeApiUser(id) });

@@ -13,7 +13,8 @@ import type { UserAction } from "./user-actions";
 
 const col = createColumnHelper<ApiUserResponse>();
 
-export function apiUserColumns(onAction: (action: UserAction, user: ApiUserResponse) => void) {
+/** `onAction` null: the role may not change API users, and the row has no action menu. */
+export function apiUserColumns(onAction: ((action: UserAction, user: ApiUserResponse) => void) | null) {
   return [
     col.accessor("name", {
       header: "Name",
@@ -89,6 +90,7 @@ export function apiUserColumns(onAction: (action: UserAction, user: ApiUserRespo
       header: () => <span className="sr-only">Actions</span>,
       cell: ({ row }) => {
         const u = row.original;
+        if (!onAction) return null;
         return (
           <ActionMenu
             label={`Actions for ${u.name}`}

@@ -16,6 +16,7 @@ import { useApiUsers } from "./api-user-queries";
 import { apiUserColumns } from "./api-users-columns";
 import { BADGES } from "./status-badges";
 import { useUserActions } from "./user-actions";
+import { useCan } from "../../lib/permissions";
 
 const FILTERS = ["q", "tenant_id", "status", "sort", "limit"] as const;
 const STATUS_FILTERS = [
@@ -34,7 +35,9 @@ export function ApiUsersPage() {
   const query = { ...values, limit, page, sort: values.sort || "-created_at" };
   const users = useApiUsers(query);
   const actions = useUserActions({ defaultTenant: values.tenant_id || undefined });
-  const columns = useMemo(() => apiUserColumns(actions.open), [actions.open]);
+  const can = useCan();
+  const canManage = can("manage");
+  const columns = useMemo(() => apiUserColumns(canManage ? actions.open : null), [actions.open, canManage]);
   const filtered = Boolean(values.q || values.tenant_id || values.status);
 
   return (
@@ -43,14 +46,16 @@ export function ApiUsersPage() {
         title="API users"
         description="Each API user has one key (hms_…), a tenant, the gateways it may call, and its limits."
         actions={
-          <button
-            type="button"
-            className="button button-primary"
-            onClick={actions.create}
-            data-testid="create-user"
-          >
-            <Icon name="plus" size={16} /> Create API user
-          </button>
+          canManage ? (
+            <button
+              type="button"
+              className="button button-primary"
+              onClick={actions.create}
+              data-testid="create-user"
+            >
+              <Icon name="plus" size={16} /> Create API user
+            </button>
+          ) : null
         }
       />
       <div className="filters" role="search">

@@ -7,6 +7,7 @@ import { useState } from "react";
 import { CopyButton } from "../../components/copy-button";
 import { Dialog } from "../../components/dialog";
 import { Icon } from "../../components/icons";
+import { formatDateTime } from "../../lib/format";
 
 function mask(key: string): string {
   return `${key.slice(0, 8)}${"•".repeat(Math.max(8, key.length - 8))}`;
@@ -16,11 +17,14 @@ export function ShowOnceKeyDialog({
   apiKey,
   userName,
   rotated,
+  previousUntil = null,
   onClosed,
 }: {
   apiKey: string;
   userName: string;
   rotated: boolean;
+  /** After a rotation with a grace period: when the previous key stops. */
+  previousUntil?: string | null;
   /** Called once the admin confirmed closing: only now may the list refresh. */
   onClosed: () => void;
 }) {
@@ -37,7 +41,11 @@ export function ShowOnceKeyDialog({
       <p className="callout callout-warning" data-testid="key-warning">
         <strong>This key is shown only once.</strong> Copy it now and store it somewhere safe: it cannot be
         shown again. If it is lost, rotate the key to issue a new one.
-        {rotated ? " The previous key already answers 410 key_rotated." : ""}
+        {rotated && previousUntil
+          ? ` The previous key keeps working until ${formatDateTime(previousUntil)}, then answers 410 key_rotated.`
+          : rotated
+            ? " The previous key already answers 410 key_rotated."
+            : ""}
       </p>
       <div className="key-box">
         <code

@@ -13,15 +13,26 @@ import { UserFormDialog } from "./user-form-dialog";
 
 export type UserAction = "edit" | "rotate" | "revoke" | "delete";
 
+/** The grace periods the rotate dialog offers (the API takes any number of seconds up to a day). */
+export const GRACE_OPTIONS = [
+  { seconds: 0, label: "no grace period" },
+  { seconds: 15 * 60, label: "15 minutes" },
+  { seconds: 60 * 60, label: "1 hour" },
+  { seconds: 24 * 60 * 60, label: "24 hours" },
+] as const;
+
 type State =
   | { kind: "create" }
   | { kind: UserAction; user: ApiUserResponse }
-  | { kind: "key"; user: ApiUserResponse; apiKey: string; rotated: boolean }
+  | { kind: "key"; user: ApiUserResponse; apiKey: string; rotated: boolean; previousUntil?: string | null }
   | null;
 
 export function useUserActions(options: { defaultTenant?: string; onDeleted?: () => void } = {}) {
   const client = useQueryClient();
   const [state, setState] = useState<State>(null);
+  const [graceSeconds, setGraceSeconds] = useState(0);
+  // One Idempotency-Key per rotate dialog: a retry after a lost answer gets the same new key, not a second rotation.
+  const [rotateKey, setRotateKey] = useState("");
   const rotate = useRotateApiUser();
   const revoke = useRevokeApiUser();
   const remove = useDeleteApiUser();
@@ -55,6 +66,7 @@ export function useUserActions(options: { defaultTenant?: string; onDeleted?: ()
         apiKey={state.apiKey}
         userName={state.user.name}
         rotated={state.rotated}
+        previousUntil={state.previousUntil}
         onClosed={done}
       />
     );
@@ -68,17 +80,44 @@ export function useUserActions(options: { defaultTenant?: string; onDeleted?: ()
         error={rotate.error}
         onCancel={close}
         onConfirm={() =>
-          rotate.mutate(user.id, {
-            onSuccess: (issued) =>
-              setState({ kind: "key", user: issued.api_user, apiKey: issued.api_key, rotated: true }),
-          })
+          rotate.mutate(
+            { id: user.id, graceSeconds, idempotencyKey: rotateKey },
+            {
+              onSuccess: (issued) =>
+                setState({
+                  kind: "key",
+                  user: issued.api_user,
+                  apiKey: issued.api_key,
+                  rotated: true,
+                  previousUntil: issued.old_key_valid_until,
+                }),
+            },
+          )
         }
       >
         <p>
           A new key is issued for <strong>{user.name}</strong> and shown once. The current key (
-          {user.key_prefix}…) stops working at once and answers 410 key_rotated. Limits, usage and history
-          stay.
+          {user.key_prefix}…){" "}
+          {graceSeconds === 0
+            ? "stops working at once and answers 410 key_rotated."
+            : `keeps working for ${GRACE_OPTIONS.find((o) => o.seconds === graceSeconds)?.label ?? ""} (its answers carry x-hms-key-deprecated), then answers 410 key_rotated.`}{" "}
+          Limits, usage and history stay.
         </p>
+        <div className="field">
+          <label htmlFor="rotate-grace">Grace period for the current key</label>
+          <select
+            id="rotate-grace"
+            data-testid="rotate-grace"
+            value={graceSeconds}
+            onChange={(e) => setGraceSeconds(Number(e.target.value))}
+          >
+            {GRACE_OPTIONS.map((o) => (
+              <option key={o.seconds} value={o.seconds}>
+                {o.seconds === 0 ? "None: stops at once" : o.label}
+              </option>
+            ))}
+          </select>
+        </div>
       </ConfirmDialog>
     );
   } else if (state?.kind === "revoke") {
@@ -126,6 +165,12 @@ export function useUserActions(options: { defaultTenant?: string; onDeleted?: ()
   }
 
   const create = useCallback(() => setState({ kind: "create" }), []);
-  const open = useCallback((kind: UserAction, user: ApiUserResponse) => setState({ kind, user }), []);
+  const open = useCallback((kind: UserAction, user: ApiUserResponse) => {
+    if (kind === "rotate") {
+      setGraceSeconds(0);
+      setRotateKey(crypto.randomUUID());
+    }
+    setState({ kind, user });
+  }, []);
   return { create, open, element };
 }

@@ -11,6 +11,7 @@ import { PageHeader } from "../../components/page-header";
 import { CursorPager } from "../../components/pager";
 import { EmptyState, ErrorState, LoadingState } from "../../components/states";
 import { api } from "../../lib/api";
+import { useCan } from "../../lib/permissions";
 import { useCursorPages } from "../../lib/cursor-pages";
 import { useUrlFilters } from "../../lib/url-filters";
 import { logColumns } from "./log-columns";
@@ -29,6 +30,7 @@ export function AuditLogsPage() {
   const pages = useCursorPages(filterKey);
   const logs = useAuditLogs({ ...values, limit: PAGE_SIZE, cursor: pages.cursor });
   const downloadUrl = useMemo(() => api.logsDownloadUrl(values), [values]);
+  const canExport = useCan()("export");
   const setOpen = (id: string | null) =>
     setParams(
       (p) => {
@@ -46,10 +48,12 @@ export function AuditLogsPage() {
         title="Audit logs"
         description="Every request to either gateway: who, when, what it cost, and (for authenticated requests) the prompt and the response."
         actions={
-          // A plain link: the browser streams the file to disk, whatever its size.
-          <a className="button" href={downloadUrl} download data-testid="logs-download">
-            <Icon name="download" size={16} /> Download JSONL
-          </a>
+          // A plain link: the browser streams the file to disk, whatever its size. Viewers may not export.
+          canExport ? (
+            <a className="button" href={downloadUrl} download data-testid="logs-download">
+              <Icon name="download" size={16} /> Download JSONL
+            </a>
+          ) : null
         }
       />
       <p className="callout callout-info small" data-testid="logs-privacy">

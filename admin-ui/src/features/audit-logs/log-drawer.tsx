@@ -101,35 +101,44 @@ function LogDetail({ log }: { log: AuditLogDetail }) {
           ],
         ]}
       />
-      <div className="button-row">
-        <button
-          type="button"
-          className="button"
-          aria-pressed={raw}
-          onClick={() => setRaw((r) => !r)}
-          data-testid="raw-toggle"
-        >
-          {raw ? "Show as conversation" : "Show raw JSON"}
-        </button>
-      </div>
-      <Body
-        title="Prompt"
-        value={log.prompt}
-        truncated={log.request_truncated}
-        bytes={log.request_bytes}
-        raw={raw}
-        turns={promptTurns(log.prompt)}
-        testId="log-prompt"
-      />
-      <Body
-        title="Response"
-        value={log.response}
-        truncated={log.response_truncated}
-        bytes={log.response_bytes}
-        raw={raw}
-        turns={responseTurns(log.response)}
-        testId="log-response"
-      />
+      {"bodies_withheld" in log ? (
+        // Viewers read metadata only: the server leaves the bodies out.
+        <p className="callout callout-info small" data-testid="bodies-withheld">
+          Prompt and response are not shown to your role (viewer).
+        </p>
+      ) : (
+        <>
+          <div className="button-row">
+            <button
+              type="button"
+              className="button"
+              aria-pressed={raw}
+              onClick={() => setRaw((r) => !r)}
+              data-testid="raw-toggle"
+            >
+              {raw ? "Show as conversation" : "Show raw JSON"}
+            </button>
+          </div>
+          <Body
+            title="Prompt"
+            value={log.prompt}
+            truncated={log.request_truncated}
+            bytes={log.request_bytes}
+            raw={raw}
+            turns={promptTurns(log.prompt)}
+            testId="log-prompt"
+          />
+          <Body
+            title="Response"
+            value={log.response}
+            truncated={log.response_truncated}
+            bytes={log.response_bytes}
+            raw={raw}
+            turns={responseTurns(log.response)}
+            testId="log-response"
+          />
+        </>
+      )}
     </div>
   );
 }

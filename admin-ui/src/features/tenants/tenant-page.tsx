@@ -11,6 +11,7 @@ import { Tabs, type TabDef } from "../../components/tabs";
 import type { TenantResponse } from "../../lib/api-types";
 import { formatDateTime, formatNumber } from "../../lib/format";
 import { TenantUsersTab } from "./tenant-users-tab";
+import { useCan } from "../../lib/permissions";
 import { useTenantActions } from "./tenant-actions";
 import { useTenant } from "./tenant-queries";
 import { CredentialBadge } from "./tenants-page";
@@ -20,6 +21,7 @@ export function TenantPage() {
   const navigate = useNavigate();
   const tenant = useTenant(id);
   const actions = useTenantActions({ onDeleted: () => void navigate("/tenants", { replace: true }) });
+  const canManage = useCan()("manage");
   if (tenant.isPending) return <LoadingState label="Loading the tenant…" />;
   if (tenant.isError)
     return (
@@ -28,7 +30,11 @@ export function TenantPage() {
   const t = tenant.data;
 
   const tabs: TabDef[] = [
-    { id: "overview", label: "Overview", render: () => <Overview tenant={t} onAction={actions.open} /> },
+    {
+      id: "overview",
+      label: "Overview",
+      render: () => <Overview tenant={t} onAction={canManage ? actions.open : null} />,
+    },
     {
       id: "users",
       label: `API users (${formatNumber(t.api_users_count)})`,
@@ -52,22 +58,26 @@ export function TenantPage() {
             >
               Hermes
             </Link>
-            <button
-              type="button"
-              className="button"
-              onClick={() => actions.open("edit", t)}
-              data-testid="tenant-page-edit"
-            >
-              Edit
-            </button>
-            <button
-              type="button"
-              className="button button-danger"
-              onClick={() => actions.open("delete", t)}
-              data-testid="tenant-page-delete"
-            >
-              Delete
-            </button>
+            {canManage ? (
+              <>
+                <button
+                  type="button"
+                  className="button"
+                  onClick={() => actions.open("edit", t)}
+                  data-testid="tenant-page-edit"
+                >
+                  Edit
+                </button>
+                <button
+                  type="button"
+                  className="button button-danger"
+                  onClick={() => actions.open("delete", t)}
+                  data-testid="tenant-page-delete"
+                >
+                  Delete
+                </button>
+              </>
+            ) : null}
           </>
         }
       />
@@ -82,7 +92,8 @@ function Overview({
   onAction,
 }: {
   tenant: TenantResponse;
-  onAction: ReturnType<typeof useTenantActions>["open"];
+  /** null: the role may not change tenants. */
+  onAction: ReturnType<typeof useTenantActions>["open"] | null;
 }) {
   return (
     <>
@@ -118,26 +129,28 @@ function Overview({
           title="Upstream credential"
           testId="tenant-credential"
           actions={
-            <>
-              <button
-                type="button"
-                className="button"
-                onClick={() => onAction("set-credential", t)}
-                data-testid="credential-set"
-              >
-                {t.has_upstream_api_key ? "Replace" : "Set"}
-              </button>
-              {t.has_upstream_api_key ? (
+            onAction ? (
+              <>
                 <button
                   type="button"
                   className="button"
-                  onClick={() => onAction("clear-credential", t)}
-                  data-testid="credential-clear"
+                  onClick={() => onAction("set-credential", t)}
+                  data-testid="credential-set"
                 >
-                  Clear
+                  {t.has_upstream_api_key ? "Replace" : "Set"}
                 </button>
-              ) : null}
-            </>
+                {t.has_upstream_api_key ? (
+                  <button
+                    type="button"
+                    className="button"
+                    onClick={() => onAction("clear-credential", t)}
+                    data-testid="credential-clear"
+                  >
+                    Clear
+                  </button>
+                ) : null}
+              </>
+            ) : null
           }
         >
           <p>

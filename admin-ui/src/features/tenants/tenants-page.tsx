@@ -15,6 +15,7 @@ import type { TenantResponse } from "../../lib/api-types";
 import { formatNumber } from "../../lib/format";
 import { useTenantActions, type TenantAction } from "./tenant-actions";
 import { useTenants } from "./tenant-queries";
+import { useCan } from "../../lib/permissions";
 
 const col = createColumnHelper<TenantResponse>();
 
@@ -30,7 +31,7 @@ export function CredentialBadge({ tenant }: { tenant: TenantResponse }) {
   );
 }
 
-function columns(onAction: (a: TenantAction, t: TenantResponse) => void) {
+function columns(onAction: ((a: TenantAction, t: TenantResponse) => void) | null) {
   return [
     col.accessor("name", {
       header: "Tenant",
@@ -81,6 +82,7 @@ function columns(onAction: (a: TenantAction, t: TenantResponse) => void) {
       header: () => <span className="sr-only">Actions</span>,
       cell: ({ row }) => {
         const t = row.original;
+        if (!onAction) return null;
         return (
           <ActionMenu
             label={`Actions for ${t.name}`}
@@ -119,21 +121,24 @@ export function TenantsPage() {
   const actions = useTenantActions({
     onCreated: (t) => void navigate(`/tenants/${encodeURIComponent(t.id)}`),
   });
-  const cols = useMemo(() => columns(actions.open), [actions.open]);
+  const canManage = useCan()("manage");
+  const cols = useMemo(() => columns(canManage ? actions.open : null), [actions.open, canManage]);
   return (
     <>
       <PageHeader
         title="Tenants"
         description="One tenant per Hermes deployment: its API users' requests go to its upstreams, never to another's."
         actions={
-          <button
-            type="button"
-            className="button button-primary"
-            onClick={actions.create}
-            data-testid="create-tenant"
-          >
-            <Icon name="plus" size={16} /> Create tenant
-          </button>
+          canManage ? (
+            <button
+              type="button"
+              className="button button-primary"
+              onClick={actions.create}
+              data-testid="create-tenant"
+            >
+              <Icon name="plus" size={16} /> Create tenant
+            </button>
+          ) : null
         }
       />
       {tenants.isPending ? (

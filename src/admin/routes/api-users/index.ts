@@ -7,6 +7,7 @@ import { z } from "zod";
 import type { Deps } from "../../../app/create-deps.js";
 import { pageApiUsers, type ApiUserSortKey } from "../../../keys/api-user-list.service.js";
 import * as keys from "../../../keys/keys.service.js";
+import { AppError } from "../../../errors/app-error.js";
 import { actorOf } from "../../middleware/session.js";
 import { parseJsonBody, parseQuery } from "../../validation.js";
 import {
@@ -19,11 +20,31 @@ import {
   type IssuedKeyResponse,
 } from "./api-user-response.js";
 
-/** Rotate and revoke take no fields; an empty JSON object (or no body) is fine. */
+/** Rotate's answer: the new key, and until when the old one still works (null: it stopped at once). */
+export type RotatedKeyResponse = IssuedKeyResponse & { old_key_valid_until: string | null };
+
+/** Revoke takes no fields; an empty JSON object (or no body) is fine. */
 const EmptyBody = z.strictObject({});
 
+/** The console offers 0, 15 min, 1 h and 24 h; any whole number of seconds up to a day is accepted. */
+export const RotateRequest = z.strictObject({
+  grace_seconds: z
+    .number({ error: "must be a number of seconds" })
+    .int("must be a whole number")
+    .min(0, "must be >= 0")
+    .max(86_400, "must be at most 86400 (24 hours)")
+    .default(0),
+});
+export type RotateRequest = z.input<typeof RotateRequest>;
+
+const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,255}$/;
+
 export function registerApiUserRoutes(app: Hono, deps: Deps): void {
-  const ctx: keys.KeysContext = { db: deps.database.db, keyPepper: deps.config.secrets.keyPepper };
+  const ctx: keys.KeysContext = {
+    db: deps.database.db,
+    keyPepper: deps.config.secrets.keyPepper,
+    secretKey: deps.config.secrets.secretKey,
+  };
   const one = async (user: keys.ApiUser) => (await withUsage(deps, [user]))[0]!;
 
   app.get("/api/admin/api-users", async (c) => {
@@ -91,10 +112,23 @@ export function registerApiUserRoutes(app: Hono, deps: Deps): void {
   });
 
   app.post("/api/admin/api-users/:id/rotate", async (c) => {
-    await parseJsonBody(c, EmptyBody);
-    const issued = await keys.rotateApiKey(ctx, c.req.param("id"), actorOf(c));
-    const response: IssuedKeyResponse = { api_user: await one(issued.apiUser), api_key: issued.apiKey };
+    const body = await parseJsonBody(c, RotateRequest);
+    const idempotencyKey = c.req.header("idempotency-key");
+    if (idempotencyKey !== undefined && !IDEMPOTENCY_KEY.test(idempotencyKey))
+      throw new AppError("invalid_request", "Idempotency-Key: must be 1-255 visible ASCII characters", {
+        param: "Idempotency-Key",
+      });
+    const issued = await keys.rotateApiKey(ctx, c.req.param("id"), actorOf(c), {
+      graceSeconds: body.grace_seconds,
+      idempotencyKey,
+    });
+    const response: RotatedKeyResponse = {
+      api_user: await one(issued.apiUser),
+      api_key: issued.apiKey,
+      old_key_valid_until: issued.graceUntil?.toISOString() ?? null,
+    };
     c.header("cache-control", "no-store");
+    if (issued.replayed) c.header("idempotent-replayed", "true");
     return c.json(response);
   });
 

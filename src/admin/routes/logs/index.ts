@@ -5,7 +5,8 @@
 import type { Hono } from "hono";
 import { z } from "zod";
 import type { Deps } from "../../../app/create-deps.js";
-import { exportAuditRecords, viewAuditRecord } from "../../../audit/audit-access.js";
+import { roleCan } from "../../../admin-auth/roles.js";
+import { exportAuditRecords, viewAuditMetadata, viewAuditRecord } from "../../../audit/audit-access.js";
 import { listAuditLogs, MAX_LIST_LIMIT } from "../../../audit/audit-query.js";
 import type { AuditLogFilters } from "../../../audit/audit.repository.js";
 import { exportFilename } from "../../../audit/export-jsonl.js";
@@ -104,6 +105,9 @@ export function registerLogRoutes(app: Hono, deps: Deps): void {
     const recordId = c.req.param("id");
     if (!/^\d{1,15}$/.test(recordId))
       throw new AppError("invalid_request", "id: must be a record id", { param: "id" });
+    // Viewers see the record's metadata; the bodies (and the audit.view entry) are for roles that may read them.
+    if (!roleCan(c.get("admin").role, "read_body"))
+      return c.json(await viewAuditMetadata(db, Number(recordId)));
     return c.json(await viewAuditRecord(db, Number(recordId), actorOf(c)));
   });
 }
