@@ -140,6 +140,13 @@ describe("roles in the console", () => {
     await viewer.page.goto("/tenants");
     await viewer.page.getByRole("heading", { name: "Tenants" }).waitFor();
     expect(await viewer.page.getByTestId("create-tenant").count()).toBe(0);
+    // The tenant's Hermes configuration: readable, but neither the model form nor "Probe now" is offered.
+    await viewer.page.goto("/tenants/default/hermes/model");
+    await viewer.page.getByTestId("hc-model-readonly").waitFor();
+    expect(await viewer.page.getByTestId("hc-model-form").count()).toBe(0);
+    await viewer.page.goto("/tenants/default/hermes/health");
+    await viewer.page.getByText("Probed in the background").waitFor();
+    expect(await viewer.page.getByTestId("hc-probe-now").count()).toBe(0);
     await screenshot(viewer.page, "desktop-viewer-log");
     await viewer.context.close();
   });

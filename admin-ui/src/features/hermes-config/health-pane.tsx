@@ -3,6 +3,7 @@
  * proxy), the latest probe (up/down, latency, HTTP status, Hermes' `upstream` and `authenticated`, the error), the
  * 24-hour availability and a chart of recent probes. "Probe now" asks the server (5-second cache there).
  */
+import { useCan } from "../../lib/permissions";
 import { Badge } from "../../components/badge";
 import { Card, DetailList } from "../../components/card";
 import { Icon } from "../../components/icons";
@@ -20,18 +21,21 @@ type Upstream = HealthView["upstreams"][number];
 export function HealthPane({ tenantId }: HermesPaneProps) {
   const health = useHealth(tenantId);
   const probe = useProbeNow(tenantId);
+  const can = useCan();
   return (
     <>
       <div className="button-row">
-        <button
-          type="button"
-          className="button"
-          disabled={probe.isPending}
-          onClick={() => probe.mutate()}
-          data-testid="hc-probe-now"
-        >
-          <Icon name="pulse" size={16} /> {probe.isPending ? "Probing…" : "Probe now"}
-        </button>
+        {can("manage") ? (
+          <button
+            type="button"
+            className="button"
+            disabled={probe.isPending}
+            onClick={() => probe.mutate()}
+            data-testid="hc-probe-now"
+          >
+            <Icon name="pulse" size={16} /> {probe.isPending ? "Probing…" : "Probe now"}
+          </button>
+        ) : null}
         <span className="muted small">
           Probed in the background every minute; the last 24 hours are kept.
         </span>

@@ -7,6 +7,7 @@ import { useEffect, useRef, useState } from "react";
 import { Badge } from "../../components/badge";
 import { Card, DetailList } from "../../components/card";
 import { Icon } from "../../components/icons";
+import { useCan } from "../../lib/permissions";
 import type { HermesPaneProps } from "../hermes/hermes-pane-registry";
 import { QueryView } from "../hermes/query-view";
 import { isConflict, useModelConfig, useSaveModelConfig, type ModelConfigView } from "./config-api";
@@ -16,6 +17,7 @@ import "./hermes-config.css";
 
 export function ModelPane({ tenantId, profile }: HermesPaneProps) {
   const query = useModelConfig(tenantId, profile);
+  const can = useCan();
   const save = useSaveModelConfig(tenantId, profile);
   // Bumped on reload, so the form is rebuilt from what was fetched even when the etag came back the same.
   const [generation, setGeneration] = useState(0);
@@ -77,7 +79,11 @@ export function ModelPane({ tenantId, profile }: HermesPaneProps) {
               </button>
             </div>
           ) : null}
-          {v.file.status === "corrupt" || v.file.status === "refused" ? (
+          {!can("manage") ? (
+            <p className="muted" data-testid="hc-model-readonly">
+              Your role can read the model configuration but not change it.
+            </p>
+          ) : v.file.status === "corrupt" || v.file.status === "refused" ? (
             <p className="muted">The file cannot be edited here until it is fixed by hand.</p>
           ) : (
             <ModelForm
