@@ -77,7 +77,13 @@ export type MetricSources = {
 };
 
 /** The latest probe of one tenant's upstream (src/hermes/upstream-health). */
-export type UpstreamProbe = { tenant: string; gateway: Gateway; ok: boolean; latencyS: number | null; at: Date };
+export type UpstreamProbe = {
+  tenant: string;
+  gateway: Gateway;
+  ok: boolean;
+  latencyS: number | null;
+  at: Date;
+};
 
 export type MetricsOptions = { perUser: boolean };
 
@@ -201,7 +207,11 @@ export function createServiceMetrics(options: MetricsOptions): ServiceMetrics {
     });
   auditCounter("hermes_audit_rows_written_total", "Audit rows written to the database", "rows_written");
   auditCounter("hermes_audit_write_errors_total", "Failed audit batch writes", "write_errors");
-  auditCounter("hermes_audit_dropped_total", "Audit records lost (spool unwritable and queue full)", "dropped");
+  auditCounter(
+    "hermes_audit_dropped_total",
+    "Audit records lost (spool unwritable and queue full)",
+    "dropped",
+  );
   auditCounter(
     "hermes_audit_quarantined_total",
     "Audit records the database refused, kept in the quarantine file",
@@ -262,7 +272,11 @@ export function createServiceMetrics(options: MetricsOptions): ServiceMetrics {
       },
     });
   cacheCounter("hermes_key_cache_hits_total", "Key and tenant cache lookups answered from memory", "hits");
-  cacheCounter("hermes_key_cache_misses_total", "Key and tenant cache lookups that went to the database", "misses");
+  cacheCounter(
+    "hermes_key_cache_misses_total",
+    "Key and tenant cache lookups that went to the database",
+    "misses",
+  );
   cacheCounter(
     "hermes_key_cache_invalidations_total",
     "Key and tenant cache evictions by change notices",
@@ -296,10 +310,16 @@ export function createServiceMetrics(options: MetricsOptions): ServiceMetrics {
         }
       },
     });
-  probeGauge("hermes_upstream_up", "Latest upstream probe of each tenant's gateway: 1 answered, 0 failed", (p) =>
-    p.ok ? 1 : 0,
+  probeGauge(
+    "hermes_upstream_up",
+    "Latest upstream probe of each tenant's gateway: 1 answered, 0 failed",
+    (p) => (p.ok ? 1 : 0),
   );
-  probeGauge("hermes_upstream_probe_latency_seconds", "Latency of the latest upstream probe", (p) => p.latencyS);
+  probeGauge(
+    "hermes_upstream_probe_latency_seconds",
+    "Latency of the latest upstream probe",
+    (p) => p.latencyS,
+  );
   probeGauge(
     "hermes_upstream_probe_timestamp_seconds",
     "When the latest upstream probe ran (Unix time)",
@@ -317,8 +337,7 @@ export function createServiceMetrics(options: MetricsOptions): ServiceMetrics {
       const status = String(o.status);
       const gateway = o.gateway;
       const route = o.route;
-      if (perUser)
-        requests.inc({ gateway, tenant, route, status, model, api_user: o.apiUser ?? "" });
+      if (perUser) requests.inc({ gateway, tenant, route, status, model, api_user: o.apiUser ?? "" });
       else requests.inc({ gateway, tenant, route, status, model });
       duration.observe({ gateway, tenant, route, status_class: `${status[0]}xx` }, o.durationS);
       if (o.ttfbS !== null) ttfb.observe({ gateway, tenant, route }, o.ttfbS);
@@ -339,9 +358,15 @@ export function createServiceMetrics(options: MetricsOptions): ServiceMetrics {
         const reason = REJECTIONS[code];
         if (reason) rejections.inc({ gateway, tenant, reason });
         else if (code === "upstream_timeout") upstreamErrors.inc({ gateway, tenant, kind: "timeout" });
-        else if (code === "upstream_unreachable") upstreamErrors.inc({ gateway, tenant, kind: "unreachable" });
+        else if (code === "upstream_unreachable")
+          upstreamErrors.inc({ gateway, tenant, kind: "unreachable" });
       }
-      if (o.upstreamS !== null && o.status >= 500 && code !== "upstream_timeout" && code !== "upstream_unreachable")
+      if (
+        o.upstreamS !== null &&
+        o.status >= 500 &&
+        code !== "upstream_timeout" &&
+        code !== "upstream_unreachable"
+      )
         upstreamErrors.inc({ gateway, tenant, kind: "http_5xx" });
       if (o.aborted) aborts.inc({ gateway, tenant });
     },

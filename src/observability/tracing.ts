@@ -113,7 +113,8 @@ export class RequestTrace {
     const root = this.root;
     root.setAttributes(attributes);
     root.setAttribute("http.response.status_code", status);
-    if (status >= 500 || errorCode) root.setStatus({ code: SpanStatusCode.ERROR, message: errorCode ?? undefined });
+    if (status >= 500 || errorCode)
+      root.setStatus({ code: SpanStatusCode.ERROR, message: errorCode ?? undefined });
     root.end();
   }
 }
@@ -132,7 +133,9 @@ export function createTracing(options: TracingOptions): Tracing | null {
     resource: resourceFromAttributes({ "service.name": options.serviceName }),
     spanProcessors: [
       new BatchSpanProcessor(exporter, {
-        ...(options.scheduledDelayMillis !== undefined && { scheduledDelayMillis: options.scheduledDelayMillis }),
+        ...(options.scheduledDelayMillis !== undefined && {
+          scheduledDelayMillis: options.scheduledDelayMillis,
+        }),
       }),
     ],
   });
