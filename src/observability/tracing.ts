@@ -39,6 +39,8 @@ export type TracingOptions = Pick<ObservabilityConfig, "tracesUrl" | "tracesHead
 export interface Tracing {
   /** Opens the server span of one gateway request. */
   startRequest(start: { gateway: Gateway; method: string; route: string; headers: Headers }): RequestTrace;
+  /** Sends what is buffered now. */
+  flush(): Promise<void>;
   /** Sends what is buffered and stops. */
   shutdown(): Promise<void>;
 }
@@ -153,6 +155,7 @@ export function createTracing(options: TracingOptions): Tracing | null {
       );
       return new RequestTrace(tracer, root);
     },
+    flush: () => provider.forceFlush(),
     shutdown: () => provider.shutdown(),
   };
 }
