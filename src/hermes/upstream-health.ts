@@ -43,7 +43,13 @@ export type UpstreamHealth = {
 
 export type HealthView = { tenant_id: string; upstreams: UpstreamHealth[] };
 
-export type LatestProbe = { tenant: string; gateway: Gateway; ok: boolean; latencyS: number | null; at: Date };
+export type LatestProbe = {
+  tenant: string;
+  gateway: Gateway;
+  ok: boolean;
+  latencyS: number | null;
+  at: Date;
+};
 
 type Target = { gateway: Gateway; url: string | null; supervised: boolean };
 

@@ -4,8 +4,9 @@
  * scrape-time gauges that read the state other modules already keep (audit writer, pool, caches, leases, probes).
  * Nothing here runs per SSE event: a request is recorded once, when it ends.
  */
-import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from "prom-client";
+import { Counter, Gauge, Registry, collectDefaultMetrics } from "prom-client";
 import type { Gateway } from "../config/config.js";
+import { FastCounter, FastGauge, FastHistogram, seriesKey } from "./series.js";
 
 /** Seconds: sub-millisecond gateway work up to ten-minute streams. */
 export const DURATION_BUCKETS = [
@@ -30,6 +31,13 @@ const REJECTIONS: Record<string, string> = {
 
 /** Models as sent are client text: bounded so one odd client cannot make an unbounded label value. */
 const MAX_MODEL_LABEL = 64;
+
+/** The model label: at most MAX_MODEL_LABEL characters, control characters dropped (they are series-key separators). */
+function modelLabel(model: string): string {
+  const cut = model.length > MAX_MODEL_LABEL ? model.slice(0, MAX_MODEL_LABEL) : model;
+  // eslint-disable-next-line no-control-regex
+  return /[\u0000-\u001f\u007f]/.test(cut) ? cut.replace(/[\u0000-\u001f\u007f]/g, "") : cut;
+}
 
 /** One finished gateway request, as the gateway hands it over (no bodies, no key material). */
 export type RequestObservation = {
@@ -109,73 +117,62 @@ export function createServiceMetrics(options: MetricsOptions): ServiceMetrics {
   collectDefaultMetrics({ register: registry });
   const registers = [registry];
   const perUser = options.perUser;
-  const withUser = (names: string[]) => (perUser ? [...names, "api_user"] : names);
 
-  const requests = new Counter({
-    name: "hermes_gateway_requests_total",
-    help: "Gateway requests by gateway, tenant, route, status code and model as sent",
-    labelNames: withUser(["gateway", "tenant", "route", "status", "model"]),
-    registers,
-  });
-  const duration = new Histogram({
-    name: "hermes_gateway_request_duration_seconds",
-    help: "Whole request duration, arrival to the last byte sent (streams included)",
-    labelNames: ["gateway", "tenant", "route", "status_class"],
-    buckets: DURATION_BUCKETS,
-    registers,
-  });
-  const ttfb = new Histogram({
-    name: "hermes_gateway_time_to_first_byte_seconds",
-    help: "Arrival to the first upstream answer byte relayed",
-    labelNames: ["gateway", "tenant", "route"],
-    buckets: DURATION_BUCKETS,
-    registers,
-  });
-  const upstream = new Histogram({
-    name: "hermes_gateway_upstream_duration_seconds",
-    help: "Time spent on the upstream call, from sending it to the end of its answer",
-    labelNames: ["gateway", "tenant", "route"],
-    buckets: DURATION_BUCKETS,
-    registers,
-  });
-  const overhead = new Histogram({
-    name: "hermes_gateway_overhead_seconds",
-    help: "The gateway's own added time: request duration minus upstream duration",
-    labelNames: ["gateway", "route"],
-    buckets: OVERHEAD_BUCKETS,
-    registers,
-  });
-  const tokens = new Counter({
-    name: "hermes_gateway_tokens_total",
-    help: "Tokens by type (prompt, completion) and source (provider-reported, estimated)",
-    labelNames: withUser(["gateway", "tenant", "model", "type", "source"]),
-    registers,
-  });
-  const rejections = new Counter({
-    name: "hermes_gateway_rejections_total",
-    help: "Requests refused before the upstream: unauthenticated (401), forbidden (403), revoked (410), too_large (413), rate_limit and quota (429)",
-    labelNames: ["gateway", "tenant", "reason"],
-    registers,
-  });
-  const upstreamErrors = new Counter({
-    name: "hermes_gateway_upstream_errors_total",
-    help: "Upstream failures: unreachable, timeout, or an answer with a 5xx status",
-    labelNames: ["gateway", "tenant", "kind"],
-    registers,
-  });
-  const openStreams = new Gauge({
-    name: "hermes_gateway_open_streams",
-    help: "Streamed answers being relayed now",
-    labelNames: ["gateway"],
-    registers,
-  });
-  const aborts = new Counter({
-    name: "hermes_gateway_client_aborts_total",
-    help: "Requests whose client went away before the answer was complete",
-    labelNames: ["gateway", "tenant"],
-    registers,
-  });
-  for (const gateway of ["pre", "post"]) openStreams.set({ gateway }, 0);
+  const requests = new FastCounter(
+    "hermes_gateway_requests_total",
+    "Gateway requests by gateway, tenant, route, status code and model as sent",
+    registry,
+  );
+  const duration = new FastHistogram(
+    "hermes_gateway_request_duration_seconds",
+    "Whole request duration, arrival to the last byte sent (streams included)",
+    registry,
+    DURATION_BUCKETS,
+  );
+  const ttfb = new FastHistogram(
+    "hermes_gateway_time_to_first_byte_seconds",
+    "Arrival to the first upstream answer byte relayed",
+    registry,
+    DURATION_BUCKETS,
+  );
+  const upstream = new FastHistogram(
+    "hermes_gateway_upstream_duration_seconds",
+    "Time spent on the upstream call, from sending it to the end of its answer",
+    registry,
+    DURATION_BUCKETS,
+  );
+  const overhead = new FastHistogram(
+    "hermes_gateway_overhead_seconds",
+    "The gateway's own added time: request duration minus upstream duration",
+    registry,
+    OVERHEAD_BUCKETS,
+  );
+  const tokens = new FastCounter(
+    "hermes_gateway_tokens_total",
+    "Tokens by type (prompt, completion) and source (provider-reported, estimated)",
+    registry,
+  );
+  const rejections = new FastCounter(
+    "hermes_gateway_rejections_total",
+    "Requests refused before the upstream: unauthenticated (401), forbidden (403), revoked (410), too_large (413), rate_limit and quota (429)",
+    registry,
+  );
+  const upstreamErrors = new FastCounter(
+    "hermes_gateway_upstream_errors_total",
+    "Upstream failures: unreachable, timeout, or an answer with a 5xx status",
+    registry,
+  );
+  const openStreams = new FastGauge(
+    "hermes_gateway_open_streams",
+    "Streamed answers being relayed now",
+    registry,
+  );
+  const aborts = new FastCounter(
+    "hermes_gateway_client_aborts_total",
+    "Requests whose client went away before the answer was complete",
+    registry,
+  );
+  for (const gateway of ["pre", "post"]) openStreams.add(gateway, () => ({ gateway }), 0);
 
   let sources: MetricSources = {};
   const auditGauge = (name: string, help: string, field: "queue_depth" | "spool_files" | "spool_bytes") =>
@@ -332,49 +329,61 @@ export function createServiceMetrics(options: MetricsOptions): ServiceMetrics {
       sources = s;
     },
     requestFinished(o) {
-      const tenant = o.tenant;
-      const model = o.model === null ? "" : o.model.slice(0, MAX_MODEL_LABEL);
+      const { gateway, tenant, route } = o;
+      const model = o.model === null ? "" : modelLabel(o.model);
       const status = String(o.status);
-      const gateway = o.gateway;
-      const route = o.route;
-      if (perUser) requests.inc({ gateway, tenant, route, status, model, api_user: o.apiUser ?? "" });
-      else requests.inc({ gateway, tenant, route, status, model });
-      duration.observe({ gateway, tenant, route, status_class: `${status[0]}xx` }, o.durationS);
-      if (o.ttfbS !== null) ttfb.observe({ gateway, tenant, route }, o.ttfbS);
+      const user = perUser ? (o.apiUser ?? "") : null;
+      const base = seriesKey(gateway, tenant, route);
+      const withUser = (labels: Record<string, string>) =>
+        user === null ? labels : { ...labels, api_user: user };
+      requests.inc(
+        user === null ? seriesKey(base, status, model) : seriesKey(base, status, model, user),
+        () => withUser({ gateway, tenant, route, status, model }),
+      );
+      const statusClass = `${status[0]}xx`;
+      duration.observe(
+        seriesKey(base, statusClass),
+        () => ({ gateway, tenant, route, status_class: statusClass }),
+        o.durationS,
+      );
+      if (o.ttfbS !== null) ttfb.observe(base, () => ({ gateway, tenant, route }), o.ttfbS);
       if (o.upstreamS !== null) {
-        upstream.observe({ gateway, tenant, route }, o.upstreamS);
-        overhead.observe({ gateway, route }, Math.max(0, o.durationS - o.upstreamS));
+        upstream.observe(base, () => ({ gateway, tenant, route }), o.upstreamS);
+        overhead.observe(
+          seriesKey(gateway, route),
+          () => ({ gateway, route }),
+          Math.max(0, o.durationS - o.upstreamS),
+        );
       }
       const u = o.usage;
       if (u) {
-        const labels = perUser
-          ? { gateway, tenant, model, source: u.source, api_user: o.apiUser ?? "" }
-          : { gateway, tenant, model, source: u.source };
-        if (u.promptTokens > 0) tokens.inc({ ...labels, type: "prompt" }, u.promptTokens);
-        if (u.completionTokens > 0) tokens.inc({ ...labels, type: "completion" }, u.completionTokens);
+        const source = u.source;
+        const tokenKey = seriesKey(gateway, tenant, model, source, user ?? "");
+        const labels = (type: string) => () => withUser({ gateway, tenant, model, type, source });
+        if (u.promptTokens > 0) tokens.inc(`${tokenKey}\u0001p`, labels("prompt"), u.promptTokens);
+        if (u.completionTokens > 0)
+          tokens.inc(`${tokenKey}\u0001c`, labels("completion"), u.completionTokens);
       }
       const code = o.errorCode;
+      let upstreamError: string | null = null;
       if (code !== null) {
         const reason = REJECTIONS[code];
-        if (reason) rejections.inc({ gateway, tenant, reason });
-        else if (code === "upstream_timeout") upstreamErrors.inc({ gateway, tenant, kind: "timeout" });
-        else if (code === "upstream_unreachable")
-          upstreamErrors.inc({ gateway, tenant, kind: "unreachable" });
+        if (reason) rejections.inc(seriesKey(gateway, tenant, reason), () => ({ gateway, tenant, reason }));
+        else if (code === "upstream_timeout") upstreamError = "timeout";
+        else if (code === "upstream_unreachable") upstreamError = "unreachable";
       }
-      if (
-        o.upstreamS !== null &&
-        o.status >= 500 &&
-        code !== "upstream_timeout" &&
-        code !== "upstream_unreachable"
-      )
-        upstreamErrors.inc({ gateway, tenant, kind: "http_5xx" });
-      if (o.aborted) aborts.inc({ gateway, tenant });
+      if (upstreamError === null && o.upstreamS !== null && o.status >= 500) upstreamError = "http_5xx";
+      if (upstreamError !== null) {
+        const kind = upstreamError;
+        upstreamErrors.inc(seriesKey(gateway, tenant, kind), () => ({ gateway, tenant, kind }));
+      }
+      if (o.aborted) aborts.inc(seriesKey(gateway, tenant), () => ({ gateway, tenant }));
     },
     streamOpened(gateway) {
-      openStreams.inc({ gateway });
+      openStreams.add(gateway, () => ({ gateway }), 1);
     },
     streamClosed(gateway) {
-      openStreams.dec({ gateway });
+      openStreams.add(gateway, () => ({ gateway }), -1);
     },
   };
 }
