@@ -39,7 +39,12 @@ describe("docker-compose.yml", () => {
 
   it("has the control-plane and postgres services, Prometheus and Grafana only in the observability profile, and no env_file", () => {
     expect(Object.keys(resolved).sort()).toEqual(["services", "volumes"]);
-    expect(Object.keys(resolved.services).sort()).toEqual(["control-plane", "grafana", "postgres", "prometheus"]);
+    expect(Object.keys(resolved.services).sort()).toEqual([
+      "control-plane",
+      "grafana",
+      "postgres",
+      "prometheus",
+    ]);
     const profiled = Object.entries(resolved.services).filter(([, s]) => s.profiles !== undefined);
     expect(Object.fromEntries(profiled.map(([name, s]) => [name, s.profiles]))).toEqual({
       prometheus: ["observability"],
@@ -77,8 +82,12 @@ describe("docker-compose.yml", () => {
     expect(job.static_configs[0]!.targets).toEqual([`control-plane:${imageEnv.HERMES_ADMIN_PORT}`]);
     expect(promConfig.rule_files).toEqual(["/etc/prometheus/alerts.yml"]);
     const withToken = resolveCompose(text, { ...REQUIRED, HERMES_METRICS_TOKEN: "a-metrics-token-0123" });
-    expect(withToken.services.prometheus!.environment).toEqual({ HERMES_METRICS_TOKEN: "a-metrics-token-0123" });
-    expect(withToken.services["control-plane"]!.environment!.HERMES_METRICS_TOKEN).toBe("a-metrics-token-0123");
+    expect(withToken.services.prometheus!.environment).toEqual({
+      HERMES_METRICS_TOKEN: "a-metrics-token-0123",
+    });
+    expect(withToken.services["control-plane"]!.environment!.HERMES_METRICS_TOKEN).toBe(
+      "a-metrics-token-0123",
+    );
     expect(prom.entrypoint!.join(" ")).toContain(job.authorization.credentials_file);
     // Prometheus is published on loopback only; Grafana where the gateways are.
     expect(prom.ports).toEqual(["127.0.0.1:9090:9090"]);

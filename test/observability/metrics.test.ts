@@ -59,7 +59,11 @@ describe("GET /metrics without HERMES_METRICS_TOKEN: loopback only", () => {
   });
 
   it("refuses a loopback request that came through a proxy (X-Forwarded-For / Forwarded)", async () => {
-    for (const header of [{ "x-forwarded-for": "203.0.113.9" }, { forwarded: "for=203.0.113.9" }]) {
+    const proxied: Record<string, string>[] = [
+      { "x-forwarded-for": "203.0.113.9" },
+      { forwarded: "for=203.0.113.9" },
+    ];
+    for (const header of proxied) {
       const res = await fetch(`${svc.urls.admin}/metrics`, { headers: header });
       expect(res.status).toBe(401);
       expect(((await res.json()) as { error: { code: string } }).error.code).toBe("unauthorized");
