@@ -167,6 +167,8 @@ describe("GET /metrics with HERMES_METRICS_TOKEN, after a full journey", () => {
       },
     );
     expect(limited.status).toBe(429);
+    // The tenant's probes feed the upstream-health gauges: pre answers, post (port 1) does not.
+    await svc.deps.hermesHealth.probeNow(tenant.id);
     // An admin session exists while we scrape.
     const admin = new AdminClient(svc.urls.admin);
     await admin.login("admin", ADMIN_PASSWORD);
@@ -243,6 +245,11 @@ describe("GET /metrics with HERMES_METRICS_TOKEN, after a full journey", () => {
     expect(sampleValue(m, "hermes_key_cache_misses_total", { cache: "keys" })).toBeGreaterThan(0);
     expect(sampleValue(m, "hermes_db_pool_connections", { state: "idle" })).toBeGreaterThanOrEqual(0);
     expect(sampleValue(m, "hermes_token_lease_reserved_tokens", {})).toBe(0);
+    expect(sampleValue(m, "hermes_upstream_up", { tenant: tenantName, gateway: "pre" })).toBe(1);
+    expect(sampleValue(m, "hermes_upstream_up", { tenant: tenantName, gateway: "post" })).toBe(0);
+    expect(
+      sampleValue(m, "hermes_upstream_probe_latency_seconds", { tenant: tenantName, gateway: "pre" }),
+    ).toBeGreaterThanOrEqual(0);
     // No api_user label unless HERMES_METRICS_PER_USER=true.
     expect(text).not.toMatch(/api_user=/);
 
