@@ -15,8 +15,6 @@
  *
  * BENCH_SECONDS (default 4) per figure, BENCH_ROUNDS (default 4).
  */
-import http from "node:http";
-import type { AddressInfo } from "node:net";
 import { createServiceMetrics, type RequestObservation } from "../src/observability/metrics.js";
 import { PORTS, median, waitFor, withStack } from "./bench-stack.js";
 import { cpuSeconds } from "./proc-cpu.js";
@@ -72,101 +70,83 @@ function inProcess(): string[] {
   ];
 }
 
-/** An OTLP/HTTP sink that accepts and drops spans, counting the requests. */
-async function startSink(): Promise<{ url: string; posts: () => number; close(): Promise<void> }> {
-  let posts = 0;
-  const server = http.createServer((req, res) => {
-    req.resume();
-    req.on("end", () => {
-      posts++;
-      res.writeHead(200, { "content-type": "application/json" }).end("{}");
-    });
-  });
-  await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
-  return {
-    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/v1/traces`,
-    posts: () => posts,
-    close: () => new Promise((r) => server.close(() => r())),
-  };
-}
-
 async function overHttp(): Promise<string[]> {
-  const sink = await startSink();
   const lines: string[] = [];
-  try {
-    await withStack(async (stack) => {
-      const { keys, tmp } = stack;
-      stack.start("0", `${import.meta.dirname}/gateway-fast-upstream.js`, [String(PORTS.upstream)]);
-      await waitFor(`http://127.0.0.1:${PORTS.upstream}/v1/models`);
-      const targets: { name: string; pid: number; port: number }[] = [];
-      const off = await stack.startGateway("1", {}, { portOffset: 0 });
-      targets.push({ name: "tracing off", pid: off.child.pid!, port: off.pre });
-      const on = await stack.startGateway(
-        "1",
-        { OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: sink.url },
-        { portOffset: 10 },
-      );
-      targets.push({ name: "tracing on", pid: on.child.pid!, port: on.pre });
-      if (BASELINE) {
-        const port = PORTS.pre + 20;
-        const base = stack.start("1", BASELINE, [], {
-          DATABASE_URL: stack.databaseUrl,
-          HERMES_PRE_AI_API_PORT: String(port),
-          HERMES_POST_AI_API_PORT: String(PORTS.post + 20),
-          HERMES_ADMIN_PORT: String(PORTS.admin + 20),
-          HERMES_ADMIN_PASSWORD: "bench-admin-password-123456",
-          HERMES_DATA_DIR: `${tmp}/baseline`,
-          HERMES_WORKERS: "1",
-          LOG_LEVEL: "warn",
-        });
-        await waitFor(`http://127.0.0.1:${port}/readyz`);
-        targets.unshift({ name: "baseline (main)", pid: base.pid!, port });
-      }
-      const json = luaScript(tmp, "json", keys.uncapped, false);
-      const sse = luaScript(tmp, "sse", keys.uncapped, true);
-      const url = (t: { port: number }) => `http://127.0.0.1:${t.port}/v1/chat/completions`;
-      const wrk = (t: (typeof targets)[number], c: number, script: string): WrkResult =>
-        runWrk(url(t), c, SECONDS, script, () => cpuSeconds(t.pid));
-      for (const t of targets) wrk(t, 10, json); // warm-up
-      const res = new Map(
-        targets.map((t) => [
-          t.name,
-          { c1: [] as WrkResult[], c50: [] as WrkResult[], s50: [] as WrkResult[] },
-        ]),
-      );
-      for (let round = 0; round < ROUNDS; round++) {
-        const order = round % 2 ? [...targets].reverse() : targets;
-        for (const t of order) res.get(t.name)!.c1.push(wrk(t, 1, json));
-        for (const t of order) res.get(t.name)!.c50.push(wrk(t, 50, json));
-        for (const t of order) res.get(t.name)!.s50.push(wrk(t, 50, sse));
-      }
+  await withStack(async (stack) => {
+    const { keys, tmp } = stack;
+    stack.start("0", `${import.meta.dirname}/gateway-fast-upstream.js`, [String(PORTS.upstream)]);
+    await waitFor(`http://127.0.0.1:${PORTS.upstream}/v1/models`);
+    // The OTLP sink runs in its own process on wrk's core: this process blocks while wrk runs.
+    const sinkPort = PORTS.upstream + 5;
+    stack.start("0", `${import.meta.dirname}/otlp-sink.js`, [String(sinkPort)]);
+    await waitFor(`http://127.0.0.1:${sinkPort}/count`);
+    const sinkUrl = `http://127.0.0.1:${sinkPort}`;
+    const targets: { name: string; pid: number; port: number }[] = [];
+    const off = await stack.startGateway("1", {}, { portOffset: 0 });
+    targets.push({ name: "tracing off", pid: off.child.pid!, port: off.pre });
+    const on = await stack.startGateway(
+      "1",
+      { OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: `${sinkUrl}/v1/traces` },
+      { portOffset: 10 },
+    );
+    targets.push({ name: "tracing on", pid: on.child.pid!, port: on.pre });
+    if (BASELINE) {
+      const port = PORTS.pre + 20;
+      const base = stack.start("1", BASELINE, [], {
+        DATABASE_URL: stack.databaseUrl,
+        HERMES_PRE_AI_API_PORT: String(port),
+        HERMES_POST_AI_API_PORT: String(PORTS.post + 20),
+        HERMES_ADMIN_PORT: String(PORTS.admin + 20),
+        HERMES_ADMIN_PASSWORD: "bench-admin-password-123456",
+        HERMES_DATA_DIR: `${tmp}/baseline`,
+        HERMES_WORKERS: "1",
+        LOG_LEVEL: "warn",
+      });
+      await waitFor(`http://127.0.0.1:${port}/readyz`);
+      targets.unshift({ name: "baseline (main)", pid: base.pid!, port });
+    }
+    const json = luaScript(tmp, "json", keys.uncapped, false);
+    const sse = luaScript(tmp, "sse", keys.uncapped, true);
+    const url = (t: { port: number }) => `http://127.0.0.1:${t.port}/v1/chat/completions`;
+    const wrk = (t: (typeof targets)[number], c: number, script: string): WrkResult =>
+      runWrk(url(t), c, SECONDS, script, () => cpuSeconds(t.pid));
+    for (const t of targets) wrk(t, 10, json); // warm-up
+    const res = new Map(
+      targets.map((t) => [t.name, { c1: [] as WrkResult[], c50: [] as WrkResult[], s50: [] as WrkResult[] }]),
+    );
+    for (let round = 0; round < ROUNDS; round++) {
+      const order = round % 2 ? [...targets].reverse() : targets;
+      for (const t of order) res.get(t.name)!.c1.push(wrk(t, 1, json));
+      for (const t of order) res.get(t.name)!.c50.push(wrk(t, 50, json));
+      for (const t of order) res.get(t.name)!.s50.push(wrk(t, 50, sse));
+    }
+    lines.push(
+      `over HTTP: ${ROUNDS} rounds x ${SECONDS}s, medians; gateways on core 1, wrk + upstream on core 0; uncapped key with an RPM limit`,
+      `${"gateway".padEnd(16)} ${"p50 c=1".padStart(9)} ${"p99 c=1".padStart(9)} ${"req/s c=50".padStart(11)} ${"CPU/req".padStart(9)} ${"streams/s".padStart(10)} ${"CPU/stream".padStart(11)}`,
+    );
+    for (const [name, r] of res) {
+      const m = (xs: WrkResult[], f: (x: WrkResult) => number) => median(xs.map(f));
       lines.push(
-        `over HTTP: ${ROUNDS} rounds x ${SECONDS}s, medians; gateways on core 1, wrk + upstream on core 0; uncapped key with an RPM limit`,
-        `${"gateway".padEnd(16)} ${"p50 c=1".padStart(9)} ${"p99 c=1".padStart(9)} ${"req/s c=50".padStart(11)} ${"CPU/req".padStart(9)} ${"streams/s".padStart(10)} ${"CPU/stream".padStart(11)}`,
+        `${name.padEnd(16)} ${m(r.c1, (x) => x.p50)
+          .toFixed(2)
+          .padStart(7)}ms ${m(r.c1, (x) => x.p99)
+          .toFixed(2)
+          .padStart(7)}ms ${m(r.c50, (x) => x.rps)
+          .toFixed(0)
+          .padStart(11)} ${m(r.c50, (x) => x.cpuUs!)
+          .toFixed(0)
+          .padStart(7)}us ${m(r.s50, (x) => x.rps)
+          .toFixed(0)
+          .padStart(10)} ${m(r.s50, (x) => x.cpuUs!)
+          .toFixed(0)
+          .padStart(9)}us`,
       );
-      for (const [name, r] of res) {
-        const m = (xs: WrkResult[], f: (x: WrkResult) => number) => median(xs.map(f));
-        lines.push(
-          `${name.padEnd(16)} ${m(r.c1, (x) => x.p50)
-            .toFixed(2)
-            .padStart(7)}ms ${m(r.c1, (x) => x.p99)
-            .toFixed(2)
-            .padStart(7)}ms ${m(r.c50, (x) => x.rps)
-            .toFixed(0)
-            .padStart(11)} ${m(r.c50, (x) => x.cpuUs!)
-            .toFixed(0)
-            .padStart(7)}us ${m(r.s50, (x) => x.rps)
-            .toFixed(0)
-            .padStart(10)} ${m(r.s50, (x) => x.cpuUs!)
-            .toFixed(0)
-            .padStart(9)}us`,
-        );
-      }
-      lines.push(`OTLP sink received ${sink.posts()} export requests from the tracing-on gateway`);
-    });
-  } finally {
-    await sink.close();
-  }
+    }
+    const got = (await (await fetch(`${sinkUrl}/count`)).json()) as { posts: number; bytes: number };
+    lines.push(
+      `OTLP sink received ${got.posts} span exports (${(got.bytes / 1e6).toFixed(1)} MB) from the tracing-on gateway`,
+    );
+  });
   return lines;
 }
 
