@@ -203,6 +203,26 @@ describe.skipIf(!haveProm)("Prometheus scrapes the service", () => {
     }
   });
 
+  it("the compose profile's prometheus.yml passes promtool check config (its container paths mapped here)", () => {
+    const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "hcp-promcfg-"));
+    try {
+      fs.copyFileSync("deploy/prometheus/alerts.yml", path.join(tmp, "alerts.yml"));
+      fs.writeFileSync(path.join(tmp, "metrics-token"), TOKEN);
+      const config = fs
+        .readFileSync("deploy/prometheus/prometheus.yml", "utf8")
+        .replaceAll("/etc/prometheus/alerts.yml", path.join(tmp, "alerts.yml"))
+        .replaceAll("/tmp/metrics-token", path.join(tmp, "metrics-token"));
+      fs.writeFileSync(path.join(tmp, "prometheus.yml"), config);
+      const run = spawnSync(PROMTOOL, ["check", "config", path.join(tmp, "prometheus.yml")], {
+        encoding: "utf8",
+      });
+      expect(run.stdout + run.stderr).toMatch(/SUCCESS: 6 rules found/);
+      expect(run.status).toBe(0);
+    } finally {
+      fs.rmSync(tmp, { recursive: true, force: true });
+    }
+  });
+
   it("the alert rules load in promtool", () => {
     const run = spawnSync(PROMTOOL, ["check", "rules", "deploy/prometheus/alerts.yml"], { encoding: "utf8" });
     expect(run.stderr).toBe("");
