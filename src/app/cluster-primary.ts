@@ -2,8 +2,9 @@
  * @module The cluster primary (HERMES_WORKERS > 1): runs the start-up work that must happen once (migrations, default
  * tenant, admin credentials), then only supervises. It starts the workers (each a full instance sharing the three
  * ports), gives each its stable index, restarts one that dies (with backoff), keeps the shared login and RPM
- * counters (rate-limiter-flexible's cluster store), answers the workers' questions through one message router, and
- * on SIGTERM/SIGINT stops every worker and exits 0 once all have drained.
+ * counters (rate-limiter-flexible's cluster store), runs the supervised Hermes proxies for all of them, answers the
+ * workers' questions through one message router, and on SIGTERM/SIGINT stops every worker, then the proxies, and
+ * exits 0 once all have drained.
  */
 import cluster, { type Worker } from "node:cluster";
 import { RateLimiterClusterMaster } from "rate-limiter-flexible";
@@ -11,6 +12,7 @@ import type { Config } from "../config/config.js";
 import { withDatabase } from "../db/database.js";
 import type { Logger } from "../logging/logger.js";
 import { answerClusterScrapes } from "../observability/cluster-metrics.js";
+import { superviseProxiesInPrimary } from "./cluster-hermes-proxies.js";
 import { createPrimaryRouter, type WorkerIdentity, type WorkerSummary } from "./cluster-ipc.js";
 import { bootstrapDatabase } from "./create-deps.js";
 
@@ -41,6 +43,8 @@ export async function runPrimary(config: Config, logger: Logger, count: number):
   cluster.on("message", router.dispatch);
   // A /metrics scrape in any worker gets the sum of every worker's metrics from here (src/observability).
   answerClusterScrapes(router.handle);
+  // Before the workers start, so each finds them running (or starting) when it asks.
+  const hermesProxies = await superviseProxiesInPrimary(config, logger, router);
 
   const slots: Slot[] = Array.from({ length: count }, (_, index) => ({
     index,
@@ -91,11 +95,19 @@ export async function runPrimary(config: Config, logger: Logger, count: number):
     slot.worker = cluster.fork();
   };
 
+  let finishing = false;
   const finishIfDone = () => {
-    if (slots.some((s) => s.worker !== null)) return;
+    if (finishing || slots.some((s) => s.worker !== null)) return;
+    finishing = true;
     logger.info({ exitCode }, "cluster: every worker has stopped");
-    logger.flush();
-    process.exit(exitCode);
+    // The proxies last: a worker serves its in-flight requests through them until it has drained.
+    void hermesProxies
+      .stop()
+      .catch((err: unknown) => logger.error({ err }, "cluster: stopping the Hermes proxies failed"))
+      .finally(() => {
+        logger.flush();
+        process.exit(exitCode);
+      });
   };
 
   cluster.on("exit", (worker, code, signal) => {
@@ -103,7 +115,9 @@ export async function runPrimary(config: Config, logger: Logger, count: number):
     if (!slot) return;
     slot.worker = null;
     if (stopping) {
-      if (code !== 0) exitCode = 1;
+      // One still starting has no handler yet and ends by our SIGTERM itself: it had served nothing, a clean stop.
+      const stoppedWhileStarting = !slot.listening && signal === "SIGTERM";
+      if (code !== 0 && !stoppedWhileStarting) exitCode = 1;
       logger.info({ worker: slot.index, pid: worker.process.pid, code, signal }, "cluster: worker stopped");
       return finishIfDone();
     }

@@ -10,13 +10,18 @@ import { openDatabase, type Database } from "../db/database.js";
 import { migrateToLatest } from "../db/migrate.js";
 import { createReadinessCheck } from "../db/readiness.js";
 import { createGatewayServices, type GatewayServices } from "../gateway/gateway-services.js";
-import { createHermesProxies, type HermesProxies } from "../hermes/hermes-proxies.js";
+import {
+  createHermesProxies,
+  warnOverriddenUpstreams,
+  type HermesProxies,
+} from "../hermes/hermes-proxies.js";
 import { UpstreamHealthService } from "../hermes/upstream-health.js";
 import type { ReadinessCheck } from "../http/create-app.js";
 import type { Logger } from "../logging/logger.js";
 import { CLUSTER_METRICS_KIND } from "../observability/cluster-metrics.js";
 import { createObservability, type Observability } from "../observability/observability.js";
 import { ensureDefaultTenant } from "../tenants/default-tenant.js";
+import { mirrorProxiesInWorker } from "./cluster-hermes-proxies.js";
 import { askPrimary, type WorkerIdentity, type WorkerSummary } from "./cluster-ipc.js";
 import { Lifecycle } from "./lifecycle.js";
 import { spoolDirOf, strandedSpoolDirs } from "./workers.js";
@@ -38,7 +43,10 @@ export interface Deps {
   readonly worker: WorkerIdentity | null;
   /** Every worker process of this host (the admin status lists them); this process alone when it is the only one. */
   workers(): Promise<WorkerSummary[]>;
-  /** The `hermes proxy` children run for the default tenant (HERMES_PRE/POST_AI_PROVIDER), if any. */
+  /**
+   * The `hermes proxy` children run for the default tenant (HERMES_PRE/POST_AI_PROVIDER), if any: this process's
+   * own, or in a cluster worker the primary's, seen through IPC.
+   */
   readonly hermesProxies: HermesProxies;
   /** Upstream health probes, on demand and in the background (src/hermes/upstream-health). */
   readonly hermesHealth: UpstreamHealthService;
@@ -113,17 +121,14 @@ export async function createDeps(
     throw err;
   });
   lifecycle.onDrain("audit", () => audit.drain(Math.max(config.shutdownGraceMs, 1_000)));
-  const hermesProxies = createHermesProxies(config.hermes, logger);
-  for (const g of ["pre", "post"] as const) {
-    const url = g === "pre" ? config.defaultTenant.preUpstreamUrl : config.defaultTenant.postUpstreamUrl;
-    if (config.hermes.proxyProviders[g] && url) {
-      logger.warn(
-        `hermes proxy (${g}): HERMES_${g.toUpperCase()}_AI_PROVIDER is set, so the default tenant's ${g} gateway uses the supervised Hermes proxy, not HERMES_${g.toUpperCase()}_UPSTREAM_URL`,
-      );
-    }
-  }
+  // One set of proxies per host: a cluster worker uses the primary's (it runs them), the only process its own.
+  const hermesProxies = worker ? mirrorProxiesInWorker() : createHermesProxies(config.hermes, logger);
+  if (!worker) warnOverriddenUpstreams(config, logger);
   // Started before the gateways exist, stopped after they stop (close hooks run last, in reverse order).
-  await hermesProxies.start();
+  await hermesProxies.start().catch(async (err: unknown) => {
+    await lifecycle.close();
+    throw err;
+  });
   lifecycle.onClose("hermes proxies", () => hermesProxies.stop());
   const gateway = await createGatewayServices(config, logger, database, lifecycle, {
     clusterWorker: worker !== null,

@@ -48,6 +48,8 @@ export type ProxyOptions = {
   outputLines?: number;
   /** Secret values to mask in the output (read again at every start), besides what looks like one. */
   knownSecrets?: () => Promise<string[]>;
+  /** Called after every change of the status (not of the output), so a cluster primary can pass it on. */
+  onChange?: () => void;
 };
 
 export interface HermesProxy {
@@ -106,6 +108,7 @@ export function createHermesProxy(o: ProxyOptions): HermesProxy {
   let restartTimer: NodeJS.Timeout | null = null;
   let exited: Promise<void> = Promise.resolve();
   let secrets: string[] = [];
+  const changed = () => o.onChange?.();
 
   const record = (stream: ProxyOutputLine["stream"], chunk: string) => {
     for (const line of chunk.split(/\r?\n/)) {
@@ -124,6 +127,7 @@ export function createHermesProxy(o: ProxyOptions): HermesProxy {
     s.error = why;
     s.pid = null;
     s.url = null;
+    changed();
     o.logger.error(
       `${name}: ${why}; the default tenant's ${o.gateway} gateway answers 502 upstream_not_configured`,
     );
@@ -138,6 +142,7 @@ export function createHermesProxy(o: ProxyOptions): HermesProxy {
         if (res.ok && child === proc) {
           s.state = "running";
           s.ready_at = new Date().toISOString();
+          changed();
           o.logger.info({ pid: proc.pid, port: p, provider: o.provider }, `${name}: running`);
           return;
         }
@@ -171,6 +176,7 @@ export function createHermesProxy(o: ProxyOptions): HermesProxy {
     s.error = null;
     proc.stdout!.setEncoding("utf8").on("data", (d: string) => record("stdout", d));
     proc.stderr!.setEncoding("utf8").on("data", (d: string) => record("stderr", d));
+    changed();
     exited = new Promise((resolve) => {
       proc.once("error", (err: NodeJS.ErrnoException) => {
         // spawn itself failed (ENOEXEC, EACCES…): running it again will not help.
@@ -186,6 +192,7 @@ export function createHermesProxy(o: ProxyOptions): HermesProxy {
         if (stopping) {
           s.state = "stopped";
           s.url = null;
+          changed();
           return resolve();
         }
         failures = Date.now() - startedAt >= stableAfterMs ? 0 : failures + 1;
@@ -193,6 +200,7 @@ export function createHermesProxy(o: ProxyOptions): HermesProxy {
         s.restarts += 1;
         s.state = "restarting";
         s.next_restart_at = new Date(Date.now() + delay).toISOString();
+        changed();
         o.logger.warn({ code, signal, restartInMs: delay }, `${name}: exited; restarting`);
         restartTimer = setTimeout(() => void launch(), delay);
         restartTimer.unref();
@@ -233,6 +241,7 @@ export function createHermesProxy(o: ProxyOptions): HermesProxy {
         s.state = "stopped";
         s.url = null;
       }
+      changed();
     },
     status: () => ({ ...s }),
     output: () => lines.map((l) => ({ ...l })),

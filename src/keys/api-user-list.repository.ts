@@ -1,7 +1,9 @@
 /**
  * @module The admin's API users list as queries: one page of users with this month's usage (filtered, searched,
- * sorted), the count of all matches, and which users the gateway refused for their rate limit a moment ago. Each
- * filter and order has an index (migration 0005); bench/admin-api.ts times them with 100,000 users.
+ * sorted), the count of all matches, and which users the gateway refused for their rate limit a moment ago. The
+ * default order, the tenant filter, both searches, the name sort and the cap filters read an index (migration 0007);
+ * the last-use and tokens sorts order every match (those columns change per request and are not indexed).
+ * bench/admin-api.ts times them with 100,000 users.
  */
 import { sql, type Expression, type ExpressionBuilder, type Kysely, type SqlBool } from "kysely";
 import type { ApiUserRow, DB } from "../db/schema.js";

@@ -1,7 +1,7 @@
 /**
  * @module Status (/status): version and commit, uptime, the database, the audit pipeline (queue, spool, dropped,
  * quarantined, mode; rows written since this start beside the stored total), retention's last run, the running
- * instances and each tenant's upstreams. Refreshes every 15 s.
+ * instances, the supervised Hermes proxies (when configured) and each tenant's upstreams. Refreshes every 15 s.
  */
 import { Badge } from "../../components/badge";
 import { Card, DetailList, Stat } from "../../components/card";
@@ -9,6 +9,7 @@ import { PageHeader } from "../../components/page-header";
 import { ErrorState, LoadingState } from "../../components/states";
 import type { StatusResponse } from "../../lib/api-types";
 import { formatBytes, formatDateTime, formatDuration, formatNumber } from "../../lib/format";
+import { ProxyStateTable } from "../hermes-config/proxy-state";
 import { useStatusQuery } from "./status-queries";
 
 export function StatusPage() {
@@ -131,6 +132,14 @@ function StatusView({ s }: { s: StatusResponse }) {
           </div>
         )}
       </Card>
+      {s.hermes_proxies.length > 0 ? (
+        <Card
+          title="Supervised Hermes proxies (default tenant, this instance)"
+          testId="status-hermes-proxies"
+        >
+          <ProxyStateTable proxies={s.hermes_proxies} testId="status-proxy" />
+        </Card>
+      ) : null}
       <Card title="Tenants' upstreams" testId="status-tenants">
         {s.tenants === null ? (
           <p className="muted">Unknown while the database does not answer.</p>
