@@ -281,13 +281,20 @@ export function createServiceMetrics(options: MetricsOptions): ServiceMetrics {
   );
 
   // One probe-table read per scrape feeds all three gauges (prom-client collects metrics concurrently).
-  let probes: { at: number; pending: Promise<UpstreamProbe[] | null> } | null = null;
+  // prom-client starts every metric's collect() in the same tick of a scrape: a read still pending is that scrape's.
+  // It is forgotten once settled, so the next scrape reads the table again.
+  let probes: Promise<UpstreamProbe[] | null> | null = null;
   const latestProbes = () => {
-    if (!probes || Date.now() - probes.at > 1_000) {
-      const read = sources.upstreamHealth?.() ?? Promise.resolve(null);
-      probes = { at: Date.now(), pending: read.catch(() => null) };
+    if (!probes) {
+      const read = (sources.upstreamHealth?.() ?? Promise.resolve(null)).catch(() => null);
+      probes = read;
+      void read.then(() =>
+        setImmediate(() => {
+          if (probes === read) probes = null;
+        }),
+      );
     }
-    return probes.pending;
+    return probes;
   };
   const probeGauge = (name: string, help: string, value: (p: UpstreamProbe) => number | null) =>
     new Gauge({
