@@ -11,6 +11,7 @@ import { readBody } from "./middleware/read-body.js";
 import { refuseControlCharacters } from "./middleware/url-text.js";
 import { registerPages } from "./pages.js";
 import { registerAuthRoutes } from "./routes/auth/index.js";
+import { registerMetricsRoute } from "./routes/metrics/index.js";
 import { registerAdminRoutes } from "./routes/index.js";
 
 export const ADMIN_MAX_BODY_BYTES = 64 * 1024;
@@ -33,6 +34,8 @@ export function createAdminApp(deps: Deps): Hono {
   app.use("/api/*", readBody({ maxBytes: ADMIN_MAX_BODY_BYTES }));
   registerAuthRoutes(app, deps);
   registerAdminRoutes(app, deps);
+  // Outside /api: Prometheus authenticates with its own token, never with the admin session.
+  registerMetricsRoute(app, deps);
   registerPages(app, deps);
   return app;
 }

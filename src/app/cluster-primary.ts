@@ -11,6 +11,7 @@ import { RateLimiterClusterMaster } from "rate-limiter-flexible";
 import type { Config } from "../config/config.js";
 import { withDatabase } from "../db/database.js";
 import type { Logger } from "../logging/logger.js";
+import { answerClusterScrapes } from "../observability/cluster-metrics.js";
 import { superviseProxiesInPrimary } from "./cluster-hermes-proxies.js";
 import { createPrimaryRouter, type WorkerIdentity, type WorkerSummary } from "./cluster-ipc.js";
 import { bootstrapDatabase } from "./create-deps.js";
@@ -40,6 +41,8 @@ export async function runPrimary(config: Config, logger: Logger, count: number):
   new RateLimiterClusterMaster();
   const router = createPrimaryRouter();
   cluster.on("message", router.dispatch);
+  // A /metrics scrape in any worker gets the sum of every worker's metrics from here (src/observability).
+  answerClusterScrapes(router.handle);
   // Before the workers start, so each finds them running (or starting) when it asks.
   const hermesProxies = await superviseProxiesInPrimary(config, logger, router);
 

@@ -18,9 +18,11 @@ import {
 import { UpstreamHealthService } from "../hermes/upstream-health.js";
 import type { ReadinessCheck } from "../http/create-app.js";
 import type { Logger } from "../logging/logger.js";
+import { CLUSTER_METRICS_KIND } from "../observability/cluster-metrics.js";
+import { createObservability, type Observability } from "../observability/observability.js";
 import { ensureDefaultTenant } from "../tenants/default-tenant.js";
 import { mirrorProxiesInWorker } from "./cluster-hermes-proxies.js";
-import type { WorkerIdentity, WorkerSummary } from "./cluster-ipc.js";
+import { askPrimary, type WorkerIdentity, type WorkerSummary } from "./cluster-ipc.js";
 import { Lifecycle } from "./lifecycle.js";
 import { spoolDirOf, strandedSpoolDirs } from "./workers.js";
 
@@ -48,6 +50,8 @@ export interface Deps {
   readonly hermesProxies: HermesProxies;
   /** Upstream health probes, on demand and in the background (src/hermes/upstream-health). */
   readonly hermesHealth: UpstreamHealthService;
+  /** Prometheus metrics and OpenTelemetry traces (src/observability). */
+  readonly observability: Observability;
 }
 
 export type ProcessRole = {
@@ -140,6 +144,21 @@ export async function createDeps(
   });
   hermesHealth.start(config.hermes.healthIntervalSeconds);
   lifecycle.onDrain("hermes health probes", () => hermesHealth.stop());
+  const observability = createObservability(
+    config.observability,
+    // prom-client gives up on a worker after 5 s; the question outlasts that so its failure comes back as null.
+    worker ? () => askPrimary<string | null>(CLUSTER_METRICS_KIND, undefined, 8_000) : null,
+  );
+  observability.metrics.attach({
+    audit: () => audit.stats(),
+    pool: () => database.poolStats(),
+    leasedTokens: () => gateway.usage.leasedTokens,
+    keyCache: () => gateway.keys.cacheStats(),
+    upstreamHealth: () => hermesHealth.latestProbes(),
+  });
+  const tracing = observability.tracing;
+  // Spans of the last requests are sent once the gateways have drained.
+  if (tracing) lifecycle.onClose("tracing", () => tracing.shutdown());
 
   return {
     config,
@@ -157,5 +176,6 @@ export async function createDeps(
       (async () => [{ index: 0, pid: process.pid, started_at: startedAt.toISOString(), restarts: 0 }]),
     hermesProxies,
     hermesHealth,
+    observability,
   };
 }

@@ -57,6 +57,12 @@ export const ENV_VARS = [
   "HERMES_PRE_AI_PROVIDER",
   "HERMES_POST_AI_PROVIDER",
   "HERMES_HEALTH_INTERVAL_SECONDS",
+  "HERMES_METRICS_TOKEN",
+  "HERMES_METRICS_PER_USER",
+  "OTEL_EXPORTER_OTLP_ENDPOINT",
+  "OTEL_EXPORTER_OTLP_TRACES_ENDPOINT",
+  "OTEL_EXPORTER_OTLP_HEADERS",
+  "OTEL_SERVICE_NAME",
   "LOG_LEVEL",
   "LOG_FORMAT",
 ] as const;
@@ -219,6 +225,20 @@ const envSchema = z.object({
     .min(0, "must be >= 0 (0 turns background probes off)")
     .max(3600, "must be at most 3600")
     .default(60),
+  HERMES_METRICS_TOKEN: z
+    .string()
+    .min(16, "must be at least 16 characters")
+    .max(1024, "must be at most 1024 characters")
+    .regex(/^[\x21-\x7e]+$/, "must be printable ASCII without spaces")
+    .optional(),
+  HERMES_METRICS_PER_USER: flag.default(false),
+  OTEL_EXPORTER_OTLP_ENDPOINT: httpUrl.optional(),
+  OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: httpUrl.optional(),
+  OTEL_EXPORTER_OTLP_HEADERS: z
+    .string()
+    .refine((v) => parseOtlpHeaders(v) !== null, "must be a comma-separated list of name=value pairs")
+    .optional(),
+  OTEL_SERVICE_NAME: z.string().min(1).max(256).default("hermes-control-plane"),
   LOG_LEVEL: z
     .enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"], {
       error: "must be one of fatal, error, warn, info, debug, trace, silent",
@@ -269,6 +289,19 @@ export type Config = Readonly<{
   workers: number | "auto";
   gitCommit: string | undefined;
   hermes: HermesConfig;
+  observability: ObservabilityConfig;
+}>;
+
+/** Prometheus metrics and OpenTelemetry traces (src/observability). */
+export type ObservabilityConfig = Readonly<{
+  /** Bearer token /metrics requires; undefined = only loopback clients may scrape. */
+  metricsToken: string | undefined;
+  /** Adds an api_user label to request and token counters. */
+  metricsPerUser: boolean;
+  /** Where spans go (OTLP/HTTP); undefined = tracing off. */
+  tracesUrl: string | undefined;
+  tracesHeaders: Readonly<Record<string, string>>;
+  serviceName: string;
 }>;
 
 export type OidcConfig = Readonly<{
@@ -430,6 +463,13 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>> = p
     shutdownGraceMs: e.HERMES_SHUTDOWN_GRACE_MS,
     workers: e.HERMES_WORKERS,
     gitCommit: e.HERMES_GIT_COMMIT,
+    observability: {
+      metricsToken: e.HERMES_METRICS_TOKEN,
+      metricsPerUser: e.HERMES_METRICS_PER_USER,
+      tracesUrl: otlpTracesUrl(e.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT, e.OTEL_EXPORTER_OTLP_ENDPOINT),
+      tracesHeaders: parseOtlpHeaders(e.OTEL_EXPORTER_OTLP_HEADERS ?? "") ?? {},
+      serviceName: e.OTEL_SERVICE_NAME,
+    },
     hermes: {
       home: path.resolve(e.HERMES_HOME),
       codexHome: path.resolve(e.HERMES_CODEX_HOME),
@@ -470,6 +510,34 @@ export function runtimeEnvironment(file = ".env"): RuntimeEnvironment {
   const read = new Set<string>(ENV_VARS);
   const fromFile = Object.keys(vars).filter((name) => read.has(name) && process.env[name] === undefined);
   return { env: { ...vars, ...process.env }, fromFile };
+}
+
+/**
+ * The OTel specification's rule: the traces variable is the full URL; the general one is a base that gets
+ * `/v1/traces` appended.
+ */
+function otlpTracesUrl(traces: string | undefined, base: string | undefined): string | undefined {
+  if (traces) return traces;
+  if (!base) return undefined;
+  return `${base.replace(/\/+$/, "")}/v1/traces`;
+}
+
+/** OTEL_EXPORTER_OTLP_HEADERS: `name=value,name2=value2`, values URL-encoded (W3C Baggage format); null if malformed. */
+export function parseOtlpHeaders(value: string): Record<string, string> | null {
+  const out: Record<string, string> = {};
+  for (const part of value.split(",")) {
+    if (part.trim() === "") continue;
+    const eq = part.indexOf("=");
+    if (eq <= 0) return null;
+    const name = part.slice(0, eq).trim().toLowerCase();
+    if (!/^[a-z0-9!#$%&'*+.^_`|~-]+$/.test(name)) return null;
+    try {
+      out[name] = decodeURIComponent(part.slice(eq + 1).trim());
+    } catch {
+      return null;
+    }
+  }
+  return out;
 }
 
 function decodeSecretKey(value: string): Buffer | null {

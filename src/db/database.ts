@@ -45,6 +45,8 @@ export interface Database {
   listen(channel: string, handler: NotificationHandler): Promise<() => Promise<void>>;
   notify(channel: string, payload: string): Promise<void>;
   copyFrom: CopyFrom;
+  /** Connections of the pg pool (the metrics endpoint); null for the embedded database, which has no pool. */
+  poolStats(): { total: number; idle: number; waiting: number } | null;
   close(): Promise<void>;
 }
 
@@ -121,6 +123,7 @@ async function openPostgres(url: string, options: DatabaseOptions): Promise<Data
       await sql`SELECT pg_notify(${channel}, ${payload})`.execute(db);
     },
     copyFrom: pgCopyFrom(pool),
+    poolStats: () => ({ total: pool.totalCount, idle: pool.idleCount, waiting: pool.waitingCount }),
     close: async () => {
       await listener.close();
       await db.destroy();
@@ -248,6 +251,7 @@ async function openEmbedded(options: DatabaseOptions): Promise<Database> {
     db,
     kind: "embedded",
     location: dir,
+    poolStats: () => null,
     listen: async (channel, handler) => {
       const unsubscribe = await pglite.listen(channel, (payload) => handler(payload));
       return unsubscribe;

@@ -7,18 +7,27 @@ import type { AuditRecord, AuditSink, AuditUsage } from "../audit/audit-record.j
 import { captureBody } from "../audit/audit-record.js";
 import type { Gateway } from "../config/config.js";
 import type { TenantRoute, VerifiedKey } from "../keys/key-verification.js";
+import type { GatewayMetrics } from "../observability/metrics.js";
+import type { RequestTrace } from "../observability/tracing.js";
 import type { ClientRequestView } from "./node-request.js";
 import type { RateDecision } from "../usage/rate-limit.js";
 import type { Reservation, UsageMeter } from "../usage/usage-meter.js";
 import { monthResetAt } from "../usage/usage-period.js";
 
-export type ExchangeDeps = { audit: AuditSink; usage: UsageMeter; auditMaxBytes: number };
+export type ExchangeDeps = {
+  audit: AuditSink;
+  usage: UsageMeter;
+  auditMaxBytes: number;
+  metrics: GatewayMetrics;
+};
 
 export type ExchangeStart = {
   requestId: string;
   gateway: Gateway;
   method: string;
   path: string;
+  /** The route template for metrics: a known gateway path, or "other". */
+  route: string;
   clientIp: string | null;
   userAgent: string | null;
 };
@@ -40,6 +49,11 @@ export class Exchange {
   usage: AuditUsage | null = null;
   ttfbMs: number | null = null;
   aborted = false;
+  /** The request's spans; null when tracing is off (every hook is then one null check). */
+  trace: RequestTrace | null = null;
+  /** performance.now() marks of the upstream call, for the upstream-duration and overhead metrics. */
+  upstreamStartedAt: number | null = null;
+  upstreamEndedAt: number | null = null;
   /** The body is a stream that calls finish() itself when it ends. */
   deferred = false;
   /** The limit headers were put on the response when it was built (saves re-materialising its headers). */
@@ -52,8 +66,20 @@ export class Exchange {
     readonly client: ClientRequestView,
   ) {}
 
+  private firstByteAt: number | null = null;
+
   markFirstByte(): void {
-    if (this.ttfbMs === null) this.ttfbMs = Math.round(performance.now() - this.t0);
+    if (this.firstByteAt !== null) return;
+    this.firstByteAt = performance.now();
+    this.ttfbMs = Math.round(this.firstByteAt - this.t0);
+    this.trace?.firstByte();
+  }
+
+  /** The upstream answer is complete or abandoned (first call wins). */
+  markUpstreamEnded(error: string | null = null): void {
+    if (this.upstreamStartedAt === null || this.upstreamEndedAt !== null) return;
+    this.upstreamEndedAt = performance.now();
+    this.trace?.upstreamEnded(error);
   }
 
   /** Response headers describing the key's limits; empty until the key is known. */
@@ -87,6 +113,7 @@ export class Exchange {
         at: new Date(),
       });
     }
+    const now = performance.now();
     const max = this.deps.auditMaxBytes;
     // Bodies belong to authenticated requests only; rejected ones carry metadata.
     const withBodies = this.admitted;
@@ -102,7 +129,7 @@ export class Exchange {
       model: this.model,
       status,
       stream: this.stream,
-      latencyMs: Math.round(performance.now() - this.t0),
+      latencyMs: Math.round(now - this.t0),
       ttfbMs: this.ttfbMs,
       usage: this.usage,
       clientIp: this.start.clientIp,
@@ -113,6 +140,47 @@ export class Exchange {
       responseBody: withBodies && this.responseText !== null ? captureBody(this.responseText, max) : null,
     };
     this.deps.audit.record(record);
+    this.observe(record, now);
+  }
+
+  /** Metrics and the request span: names, codes and counts only, from the record already built. */
+  private observe(record: AuditRecord, now: number): void {
+    const tenant = this.tenant?.name ?? "";
+    const upstreamEnd = this.upstreamEndedAt ?? now;
+    const usage = record.usage;
+    this.deps.metrics.requestFinished({
+      gateway: record.gateway,
+      tenant,
+      route: this.start.route,
+      status: record.status,
+      model: record.model,
+      apiUser: record.apiUserName,
+      errorCode: record.errorCode,
+      aborted: record.aborted,
+      durationS: (now - this.t0) / 1000,
+      ttfbS: this.firstByteAt === null ? null : (this.firstByteAt - this.t0) / 1000,
+      upstreamS: this.upstreamStartedAt === null ? null : (upstreamEnd - this.upstreamStartedAt) / 1000,
+      usage,
+    });
+    const trace = this.trace;
+    if (trace) {
+      trace.finish(
+        {
+          "hermes.tenant": tenant,
+          "hermes.stream": record.stream,
+          "hermes.aborted": record.aborted,
+          ...(record.model !== null && { "gen_ai.request.model": record.model }),
+          ...(record.errorCode !== null && { "error.type": record.errorCode }),
+          ...(usage && {
+            "gen_ai.usage.input_tokens": usage.promptTokens,
+            "gen_ai.usage.output_tokens": usage.completionTokens,
+            "hermes.usage.source": usage.source,
+          }),
+        },
+        record.status,
+        record.errorCode,
+      );
+    }
   }
 }
 

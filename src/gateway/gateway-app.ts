@@ -36,9 +36,18 @@ export function createGatewayApp(deps: Deps, options: GatewayAppOptions): Hono {
   app.use(
     "/v1/*",
     trackExchange(
-      { audit, usage: services.usage, auditMaxBytes: deps.config.audit.maxBytes },
-      gateway,
-      deps.config.http.trustProxy,
+      {
+        audit,
+        usage: services.usage,
+        auditMaxBytes: deps.config.audit.maxBytes,
+        metrics: deps.observability.metrics,
+      },
+      {
+        gateway,
+        trustProxy: deps.config.http.trustProxy,
+        routes: GATEWAY_ROUTES,
+        tracing: deps.observability.tracing,
+      },
     ),
   );
   for (const path of GATEWAY_ROUTES) {
@@ -51,6 +60,7 @@ export function createGatewayApp(deps: Deps, options: GatewayAppOptions): Hono {
     maxRequestBytes: deps.config.gateway.maxRequestBytes,
     defaultMaxTokens: deps.config.gateway.defaultMaxTokens,
     upstreamOverride: deps.hermesProxies.upstreamOverride,
+    metrics: deps.observability.metrics,
   });
   return app;
 }

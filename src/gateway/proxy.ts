@@ -6,6 +6,8 @@ import type { Context } from "hono";
 import type { Gateway } from "../config/config.js";
 import { AppError } from "../errors/app-error.js";
 import { openAiErrorBody } from "../http/render-error.js";
+import type { GatewayMetrics } from "../observability/metrics.js";
+import { endStep } from "../observability/tracing.js";
 import { admissionEstimate, requestedMaxTokens } from "../usage/token-estimate.js";
 import type { UsageMeter } from "../usage/usage-meter.js";
 import type { Exchange } from "./exchange.js";
@@ -30,6 +32,8 @@ export type ProxyContext = {
   defaultMaxTokens: number;
   /** A supervised Hermes proxy standing in for a tenant's stored upstream (src/hermes/hermes-proxies). */
   upstreamOverride?: (tenantId: string, gateway: Gateway) => string | null | undefined;
+  /** Open-streams gauge (src/observability); per-request figures are recorded when the Exchange finishes. */
+  metrics: GatewayMetrics;
 };
 
 declare module "hono" {
@@ -48,7 +52,15 @@ export async function proxyRequest(c: Context, ctx: ProxyContext, kind: RouteKin
   const ex = c.get("exchange");
   const key = ex.key!;
   const client = ex.client;
-  const body = await admit(ex, ctx, kind);
+  const admission = ex.trace?.step("admission");
+  let body: JsonBody | null;
+  try {
+    body = await admit(ex, ctx, kind);
+  } catch (err) {
+    if (admission) endStep(admission, (err as { code?: string }).code ?? "failed");
+    throw err;
+  }
+  if (admission) endStep(admission);
 
   // Ask for usage on the client's behalf; the extra chunk is removed again before it reaches the client.
   const wantsUsage =
@@ -63,34 +75,41 @@ export async function proxyRequest(c: Context, ctx: ProxyContext, kind: RouteKin
     url.slice(url.indexOf("/", 8)),
     ctx.upstreamOverride?.(ex.tenant!.id, ctx.gateway),
   );
+  const headers = upstreamHeaders(client.headers, {
+    requestId: ex.start.requestId,
+    key,
+    tenant: ex.tenant!,
+    hasBody: body !== null,
+  });
+  const method = kind === "models" ? "GET" : "POST";
+  // Replaces a client's traceparent with the upstream span's, so a tracing Hermes joins this trace.
+  ex.trace?.upstreamStarted(headers, { "http.request.method": method, "server.address": target.origin });
+  ex.upstreamStartedAt = performance.now();
   let res: UpstreamResponse;
   try {
     res = await ctx.upstream.send({
       origin: target.origin,
       path: target.path,
-      method: kind === "models" ? "GET" : "POST",
-      headers: upstreamHeaders(client.headers, {
-        requestId: ex.start.requestId,
-        key,
-        tenant: ex.tenant!,
-        hasBody: body !== null,
-      }),
+      method,
+      headers,
       body: outgoing,
       watchClient: client.watchClient,
     });
   } catch (err) {
+    ex.markUpstreamEnded((err as { code?: string }).code ?? "client_abort");
     if (!(err instanceof ClientAbortedError)) throw err;
     ex.aborted = true;
     return new Response(null, { status: CLIENT_CLOSED_STATUS });
   }
-  const headers = clientHeaders(res.headers);
-  headers["x-request-id"] = ex.start.requestId;
-  Object.assign(headers, ex.limitHeaders());
+  ex.trace?.upstreamAnswered(res.status);
+  const answerHeaders = clientHeaders(res.headers);
+  answerHeaders["x-request-id"] = ex.start.requestId;
+  Object.assign(answerHeaders, ex.limitHeaders());
   ex.headersApplied = true;
   const isSse = String(res.headers["content-type"] ?? "").startsWith("text/event-stream");
   if (ex.stream && isSse && res.status < 400)
-    return streamAnswer(ex, res, headers, kind as StreamKind, addUsage);
-  return jsonAnswer(ex, res, headers, kind, body);
+    return streamAnswer(ex, res, answerHeaders, kind as StreamKind, addUsage, ctx.metrics);
+  return jsonAnswer(ex, res, answerHeaders, kind, body);
 }
 
 /** Reads and checks the body, then reserves its worst-case cost against the key's monthly cap (if it has one). */
@@ -133,6 +152,7 @@ async function jsonAnswer(
   try {
     text = await res.body.text();
   } catch (err) {
+    ex.markUpstreamEnded(res.failure() ?? "failed");
     if (res.failure() === "timeout")
       throw new AppError("upstream_timeout", "The upstream did not answer in time.", { cause: err });
     if (res.failure() === "client_abort") {
@@ -144,6 +164,7 @@ async function jsonAnswer(
     res.done();
   }
   ex.markFirstByte();
+  ex.markUpstreamEnded();
   ex.responseText = text;
   if (res.status < 400 && kind !== "models") {
     let usage = null;
@@ -163,12 +184,16 @@ function streamAnswer(
   headers: Record<string, string>,
   kind: StreamKind,
   hideUsageChunk: boolean,
+  metrics: GatewayMetrics,
 ): Response {
   const assembler = new SseAssembler(kind, hideUsageChunk);
   ex.deferred = true;
   headers["cache-control"] = "no-cache";
   const response = ex.client.response;
   response.writeHead(res.status, headers);
+  const gateway = ex.start.gateway;
+  metrics.streamOpened(gateway);
+  ex.trace?.relayStarted();
   relaySse(res.body, response, {
     assembler,
     onFirstByte: () => ex.markFirstByte(),
@@ -183,6 +208,9 @@ function streamAnswer(
       )}\n\n`,
     onEnd: (end) => {
       res.done();
+      metrics.streamClosed(gateway);
+      ex.markUpstreamEnded(end === "timeout" || end === "failed" ? end : null);
+      ex.trace?.relayEnded(end);
       ex.usage = assembler.usage ?? estimateUsage(ex.requestText ?? "", assembler.completionText());
       ex.responseText = assembler.assembled();
       ex.aborted = end === "aborted";

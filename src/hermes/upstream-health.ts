@@ -43,6 +43,14 @@ export type UpstreamHealth = {
 
 export type HealthView = { tenant_id: string; upstreams: UpstreamHealth[] };
 
+export type LatestProbe = {
+  tenant: string;
+  gateway: Gateway;
+  ok: boolean;
+  latencyS: number | null;
+  at: Date;
+};
+
 type Target = { gateway: Gateway; url: string | null; supervised: boolean };
 
 export class UpstreamHealthService {
@@ -140,6 +148,29 @@ export class UpstreamHealthService {
       };
     });
     return { tenant_id: tenantId, upstreams };
+  }
+
+  /** The latest probe of every tenant's upstreams within the history window (the metrics endpoint). */
+  async latestProbes(): Promise<LatestProbe[]> {
+    const since = new Date(Date.now() - HISTORY_HOURS * 3600_000);
+    const rows = await this.o.db
+      .selectFrom("hermes_upstream_probes as p")
+      .innerJoin("tenants as t", "t.id", "p.tenant_id")
+      .distinctOn(["p.tenant_id", "p.gateway"])
+      .select(["t.name as tenant", "p.gateway", "p.ok", "p.latency_ms", "p.ts"])
+      .where("p.ts", ">=", since)
+      .orderBy("p.tenant_id")
+      .orderBy("p.gateway")
+      .orderBy("p.ts", "desc")
+      .orderBy("p.id", "desc")
+      .execute();
+    return rows.map((r) => ({
+      tenant: r.tenant,
+      gateway: r.gateway,
+      ok: r.ok,
+      latencyS: r.latency_ms === null ? null : r.latency_ms / 1000,
+      at: new Date(r.ts),
+    }));
   }
 
   /** True for exactly one caller per interval across every instance sharing the database. */

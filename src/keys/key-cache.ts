@@ -21,6 +21,8 @@ export class ExpiringCache<V> {
   // Bumped on every eviction: a load that started before it may hold stale data and must not be stored.
   private generation = 0;
   private readonly now: () => number;
+  /** Running totals for the metrics endpoint (src/observability). */
+  readonly counts = { hits: 0, misses: 0, invalidations: 0 };
 
   constructor(private readonly options: ExpiringCacheOptions<V>) {
     if (options.ttlMs <= 0 || options.maxEntries <= 0)
@@ -44,7 +46,11 @@ export class ExpiringCache<V> {
   /** The cached value, or the result of one shared `loader` call per key. */
   get(key: string, loader: () => Promise<V>): V | Promise<V> {
     const hit = this.peek(key);
-    if (hit !== undefined) return hit;
+    if (hit !== undefined) {
+      this.counts.hits++;
+      return hit;
+    }
+    this.counts.misses++;
     const pending = this.inflight.get(key);
     if (pending) return pending;
     const generation = this.generation;
@@ -66,6 +72,7 @@ export class ExpiringCache<V> {
   /** Evicts every entry carrying `tag`. */
   evictTag(tag: string): void {
     this.generation++;
+    this.counts.invalidations++;
     this.inflight.clear();
     const keys = this.keysByTag.get(tag);
     if (!keys) return;
@@ -74,12 +81,14 @@ export class ExpiringCache<V> {
 
   evict(key: string): void {
     this.generation++;
+    this.counts.invalidations++;
     this.inflight.clear();
     this.remove(key);
   }
 
   clear(): void {
     this.generation++;
+    this.counts.invalidations++;
     this.inflight.clear();
     this.entries.clear();
     this.keysByTag.clear();

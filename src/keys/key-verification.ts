@@ -30,6 +30,8 @@ export type VerifiedKey = {
 /** A tenant's upstreams and its decrypted credential; lives only in memory, never logged. */
 export type TenantRoute = {
   id: string;
+  /** For metric labels and trace attributes. */
+  name: string;
   preUpstreamUrl: string | null;
   postUpstreamUrl: string | null;
   upstreamApiKey: string | null;
@@ -63,7 +65,11 @@ export interface KeyVerifier {
   start(): Promise<void>;
   /** Drops everything cached (tests, or a listener reconnect). */
   flush(): void;
+  /** Hits, misses and invalidations of the key and tenant caches so far (the metrics endpoint). */
+  cacheStats(): Record<"keys" | "tenants", CacheCounts>;
 }
+
+export type CacheCounts = { hits: number; misses: number; invalidations: number };
 
 const BEARER = /^Bearer\s+(\S+)\s*$/i;
 
@@ -110,6 +116,7 @@ export function createKeyVerifier(options: KeyVerifierOptions): KeyVerifier {
     if (!row) return null;
     return {
       id: row.id,
+      name: row.name,
       preUpstreamUrl: row.pre_upstream_url,
       postUpstreamUrl: row.post_upstream_url,
       upstreamApiKey: decryptUpstreamSecret(row.upstream_api_key, options.secretKey),
@@ -166,5 +173,6 @@ export function createKeyVerifier(options: KeyVerifierOptions): KeyVerifier {
       keys.clear();
       tenants.clear();
     },
+    cacheStats: () => ({ keys: { ...keys.counts }, tenants: { ...tenants.counts } }),
   };
 }

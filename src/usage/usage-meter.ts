@@ -319,6 +319,11 @@ export class UsageMeter {
     if (!last || last.at < s.at) this.lastUse.set(s.apiUserId, { apiUserId: s.apiUserId, at: s.at });
   }
 
+  /** Tokens this process holds in monthly-cap leases (the metrics endpoint). */
+  get leasedTokens(): number {
+    return this.leases.held;
+  }
+
   /** Settlements queued and not yet written. */
   get pending(): number {
     return this.monthly.size;

@@ -20,6 +20,9 @@ export const COMPOSE_ONLY_VARS = [
   "HERMES_ADMIN_PUBLISHED_PORT",
   "HERMES_PRE_PUBLISHED_PORT",
   "HERMES_POST_PUBLISHED_PORT",
+  "PROMETHEUS_PUBLISHED_PORT",
+  "GRAFANA_PUBLISHED_PORT",
+  "GRAFANA_ADMIN_PASSWORD",
 ] as const;
 
 // --- Dockerfile ------------------------------------------------------------------------------------------------
@@ -192,6 +195,8 @@ export type ComposeService = {
   env_file?: unknown;
   volumes?: string[];
   healthcheck?: { test: string[] | string; interval?: string; timeout?: string; retries?: number };
+  profiles?: string[];
+  entrypoint?: string[];
   [key: string]: unknown;
 };
 export type ComposeFile = {

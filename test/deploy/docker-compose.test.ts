@@ -5,6 +5,7 @@
 import { execFileSync, spawnSync } from "node:child_process";
 import fs from "node:fs";
 import { describe, expect, it } from "vitest";
+import { parse as parseYaml } from "yaml";
 import { ENV_VARS, loadConfig } from "../../src/config/config.js";
 import {
   COMPOSE_ONLY_VARS,
@@ -36,10 +37,75 @@ describe("docker-compose.yml", () => {
     expect(resolveCompose("a: ${X?say X}", { X: "" })).toEqual({ a: "" });
   });
 
-  it("has exactly the control-plane and postgres services and no env_file anywhere", () => {
+  it("has the control-plane and postgres services, Prometheus and Grafana only in the observability profile, and no env_file", () => {
     expect(Object.keys(resolved).sort()).toEqual(["services", "volumes"]);
-    expect(Object.keys(resolved.services).sort()).toEqual(["control-plane", "postgres"]);
+    expect(Object.keys(resolved.services).sort()).toEqual([
+      "control-plane",
+      "grafana",
+      "postgres",
+      "prometheus",
+    ]);
+    const profiled = Object.entries(resolved.services).filter(([, s]) => s.profiles !== undefined);
+    expect(Object.fromEntries(profiled.map(([name, s]) => [name, s.profiles]))).toEqual({
+      prometheus: ["observability"],
+      grafana: ["observability"],
+    });
     for (const service of Object.values(resolved.services)) expect(service).not.toHaveProperty("env_file");
+  });
+
+  it("provisions Prometheus (scrape config, alert rules, the metrics token) and Grafana (datasource, dashboard)", () => {
+    const prom = resolved.services.prometheus!;
+    const grafana = resolved.services.grafana!;
+    const mounts = (s: typeof prom) =>
+      Object.fromEntries(s.volumes!.map((v) => [v.split(":")[1]!, v.split(":")[0]!]));
+    const pm = mounts(prom);
+    expect(pm["/etc/prometheus/prometheus.yml"]).toBe("./deploy/prometheus/prometheus.yml");
+    expect(pm["/etc/prometheus/alerts.yml"]).toBe("./deploy/prometheus/alerts.yml");
+    const gm = mounts(grafana);
+    expect(gm["/etc/grafana/provisioning"]).toBe("./deploy/grafana/provisioning");
+    expect(gm["/var/lib/grafana/dashboards/hermes-control-plane.json"]).toBe(
+      "./deploy/grafana/hermes-control-plane.json",
+    );
+    for (const host of [...Object.values(pm), ...Object.values(gm)].filter((h) => h.startsWith("./")))
+      expect(fs.existsSync(host), host).toBe(true);
+    // Prometheus scrapes the control plane's admin port with the same token the control plane requires.
+    const promConfig = parseYaml(read("deploy/prometheus/prometheus.yml")) as {
+      rule_files: string[];
+      scrape_configs: {
+        metrics_path: string;
+        authorization: { credentials_file: string };
+        static_configs: { targets: string[] }[];
+      }[];
+    };
+    const job = promConfig.scrape_configs[0]!;
+    expect(job.metrics_path).toBe("/metrics");
+    expect(job.static_configs[0]!.targets).toEqual([`control-plane:${imageEnv.HERMES_ADMIN_PORT}`]);
+    expect(promConfig.rule_files).toEqual(["/etc/prometheus/alerts.yml"]);
+    const withToken = resolveCompose(text, { ...REQUIRED, HERMES_METRICS_TOKEN: "a-metrics-token-0123" });
+    expect(withToken.services.prometheus!.environment).toEqual({
+      HERMES_METRICS_TOKEN: "a-metrics-token-0123",
+    });
+    expect(withToken.services["control-plane"]!.environment!.HERMES_METRICS_TOKEN).toBe(
+      "a-metrics-token-0123",
+    );
+    expect(prom.entrypoint!.join(" ")).toContain(job.authorization.credentials_file);
+    // Prometheus is published on loopback only; Grafana where the gateways are.
+    expect(prom.ports).toEqual(["127.0.0.1:9090:9090"]);
+    expect(grafana.ports).toEqual(["0.0.0.0:3000:3000"]);
+    const ds = parseYaml(read("deploy/grafana/provisioning/datasources/prometheus.yml")) as {
+      datasources: { type: string; url: string }[];
+    };
+    expect(ds.datasources[0]).toMatchObject({ type: "prometheus", url: "http://prometheus:9090" });
+    const dashboards = parseYaml(read("deploy/grafana/provisioning/dashboards/hermes.yml")) as {
+      providers: { options: { path: string } }[];
+    };
+    expect(dashboards.providers[0]!.options.path).toBe("/var/lib/grafana/dashboards");
+    expect(Object.keys(resolved.volumes!).sort()).toEqual([
+      "grafana-data",
+      "hermes-data",
+      "postgres-data",
+      "prometheus-data",
+    ]);
   });
 
   it("requires exactly POSTGRES_PASSWORD and HERMES_ADMIN_PASSWORD, and resolves with only those set", () => {
@@ -105,7 +171,6 @@ describe("docker-compose.yml", () => {
   it("uses the official PostgreSQL image, a pinned major version, on a named volume", () => {
     expect(pg.image).toMatch(/^postgres:(15|16)(-bookworm)?$/);
     expect(pg.volumes).toEqual(["postgres-data:/var/lib/postgresql/data"]);
-    expect(Object.keys(resolved.volumes!).sort()).toEqual(["hermes-data", "postgres-data"]);
     expect(pg.environment).toEqual({
       POSTGRES_USER: "hermes",
       POSTGRES_PASSWORD: REQUIRED.POSTGRES_PASSWORD,
@@ -202,7 +267,7 @@ describe("docker-compose.yml", () => {
           .trim()
           .split("\n")
           .sort(),
-      ).toEqual(["control-plane", "postgres"]);
+      ).toEqual(["control-plane", "grafana", "postgres", "prometheus"]);
     },
   );
 });

@@ -45,6 +45,9 @@ describe("every environment variable the code reads is documented", () => {
       "POSTGRES_USER",
       "POSTGRES_PASSWORD",
       "POSTGRES_DB",
+      "PROMETHEUS_PUBLISHED_PORT",
+      "GRAFANA_PUBLISHED_PORT",
+      "GRAFANA_ADMIN_PASSWORD",
     ];
     const known = new Set<string>([...ENV_VARS, ...composeOnly, "TEST_DATABASE_URL"]);
     const readmeVars = [...read("README.md").matchAll(/^\|\s*`([A-Z][A-Z0-9_]+)`\s*\|/gm)].map((m) => m[1]!);

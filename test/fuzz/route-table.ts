@@ -71,6 +71,8 @@ export const ROUTES: readonly RouteEntry[] = [
   // Every listener.
   route("GET /healthz"),
   route("GET /readyz"),
+  // Admin listener, outside the session: Prometheus scrapes (a token, or loopback only, as the fuzzer connects).
+  route("GET /metrics", { auth: "none" }),
   // Admin: sign-in.
   route("POST /api/auth/login", { body: { username: "admin", password: "not-the-password-1" } }),
   route("POST /api/auth/logout", { auth: "spare" }),

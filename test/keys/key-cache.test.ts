@@ -43,4 +43,16 @@ describe("ExpiringCache", () => {
     expect(cache.peek("k0")).toBeUndefined();
     expect(cache.peek("k4")).toBe(4);
   });
+
+  it("counts hits, misses and invalidations for the metrics endpoint", async () => {
+    const cache = new ExpiringCache<string>({ ttlMs: 10_000, maxEntries: 10, tagOf: () => "t" });
+    await cache.get("a", async () => "1");
+    cache.get("a", async () => "x");
+    cache.get("a", async () => "x");
+    await cache.get("b", async () => "2");
+    cache.evictTag("t");
+    cache.evict("a");
+    cache.clear();
+    expect(cache.counts).toEqual({ hits: 2, misses: 2, invalidations: 3 });
+  });
 });

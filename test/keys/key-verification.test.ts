@@ -106,6 +106,7 @@ describe("key verification (no server)", () => {
       },
       tenant: {
         id: "acme",
+        name: "Acme",
         preUpstreamUrl: "http://pre/v1",
         postUpstreamUrl: null,
         upstreamApiKey: "sk-acme",

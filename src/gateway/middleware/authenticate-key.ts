@@ -6,6 +6,7 @@ import type { MiddlewareHandler } from "hono";
 import type { Gateway } from "../../config/config.js";
 import { AppError } from "../../errors/app-error.js";
 import type { KeyRejection, KeyVerifier } from "../../keys/key-verification.js";
+import { endStep } from "../../observability/tracing.js";
 import { headerOf } from "../node-request.js";
 
 const MESSAGES: Record<KeyRejection, string> = {
@@ -20,8 +21,10 @@ const MESSAGES: Record<KeyRejection, string> = {
 export function authenticateKey(keys: KeyVerifier, gateway: Gateway): MiddlewareHandler {
   return async function checkKey(c, next) {
     const ex = c.get("exchange");
+    const span = ex.trace?.step("key check");
     const pending = keys.verify(headerOf(ex.client.headers, "authorization"), gateway);
     const result = pending instanceof Promise ? await pending : pending;
+    if (span) endStep(span, result.valid ? null : result.reason);
     if (!result.valid) {
       ex.key = result.key;
       throw new AppError(result.reason, MESSAGES[result.reason]);

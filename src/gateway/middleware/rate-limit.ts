@@ -4,6 +4,7 @@
  */
 import type { MiddlewareHandler } from "hono";
 import { AppError } from "../../errors/app-error.js";
+import { endStep } from "../../observability/tracing.js";
 import type { RequestRateLimiter } from "../../usage/rate-limit.js";
 
 export function limitRequestRate(limiter: RequestRateLimiter): MiddlewareHandler {
@@ -11,7 +12,13 @@ export function limitRequestRate(limiter: RequestRateLimiter): MiddlewareHandler
     const ex = c.get("exchange");
     const key = ex.key!;
     if (key.rpmLimit !== null) {
-      const decision = await limiter.consume(key.apiUserId, key.rpmLimit);
+      const span = ex.trace?.step("rate limit");
+      let decision;
+      try {
+        decision = await limiter.consume(key.apiUserId, key.rpmLimit);
+      } finally {
+        if (span) endStep(span, decision ? (decision.allowed ? null : "rate_limit_exceeded") : "failed");
+      }
       ex.rate = decision;
       if (!decision.allowed) {
         throw new AppError(

@@ -6,24 +6,40 @@ import type { MiddlewareHandler } from "hono";
 import type { Gateway } from "../../config/config.js";
 import { isAppError } from "../../errors/app-error.js";
 import { maskKeysIn } from "../../keys/key-format.js";
+import type { Tracing } from "../../observability/tracing.js";
 import { Exchange, type ExchangeDeps } from "../exchange.js";
 import { clientRequest, headerOf, type ClientRequestView } from "../node-request.js";
 
-export function trackExchange(deps: ExchangeDeps, gateway: Gateway, trustProxy: boolean): MiddlewareHandler {
+export type TrackOptions = {
+  gateway: Gateway;
+  trustProxy: boolean;
+  /** Paths counted under their own name in metrics; any other path counts as "other" (bounded label values). */
+  routes: readonly string[];
+  tracing: Tracing | null;
+};
+
+export function trackExchange(deps: ExchangeDeps, options: TrackOptions): MiddlewareHandler {
+  const { gateway, trustProxy, tracing } = options;
+  const routes = new Set(options.routes);
   return async function openExchange(c, next) {
     const client = clientRequest(c);
+    const path = c.req.path;
+    const route = routes.has(path) ? path : "other";
     const ex = new Exchange(
       deps,
       {
         requestId: c.get("requestId"),
         gateway,
         method: c.req.method,
-        path: maskKeysIn(c.req.path),
+        path: maskKeysIn(path),
+        route,
         clientIp: clientIp(client, trustProxy),
         userAgent: headerOf(client.headers, "user-agent") ?? null,
       },
       client,
     );
+    if (tracing)
+      ex.trace = tracing.startRequest({ gateway, method: c.req.method, route, headers: client.headers });
     c.set("exchange", ex);
     await next();
     if (ex.tenant && !ex.headersApplied) {
