@@ -17,12 +17,15 @@ afterAll(async () => {
 });
 
 const EXPECTED_TABLES = [
+  "admin_accounts",
   "admin_events",
+  "admin_oidc_logins",
   "admin_sessions",
   "api_users",
   "app_settings",
   "audit_log",
   "hermes_upstream_probes",
+  "key_rotation_requests",
   "rate_limits",
   "retired_keys",
   "tenants",

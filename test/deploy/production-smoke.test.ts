@@ -197,7 +197,7 @@ describe("production start (Dockerfile runtime stage + compose environment from 
       body: JSON.stringify({ username: env.HERMES_ADMIN_USERNAME, password: ADMIN_PASSWORD }),
     });
     expect(login.status).toBe(200);
-    expect(await login.json()).toEqual({ username: "admin" });
+    expect(await login.json()).toEqual({ username: "admin", role: "owner" });
     const cookie = login.headers.getSetCookie().find((c) => c.startsWith("hermes_session="));
     expect(cookie).toMatch(/^hermes_session=[^;]+;.*HttpOnly/i);
     const status = await fetch(`http://127.0.0.1:${ports.admin}/api/admin/status`, {

@@ -81,7 +81,7 @@ describe("README first steps", () => {
     expect(curls).toHaveLength(3);
     const login = await sh(curls[0]!);
     expect(login.status).toBe(0);
-    expect(JSON.parse(login.stdout)).toEqual({ username: "admin" });
+    expect(JSON.parse(login.stdout)).toEqual({ username: "admin", role: "owner" });
 
     const created = await sh(curls[1]!);
     expect(created.status).toBe(0);
